@@ -1,0 +1,174 @@
+package envelope
+
+import (
+	"context"
+	"net/http"
+	"time"
+)
+
+// Exchange is one request on its way through the envelope. It is both the
+// request's context and the response writer that the handler sees, so that
+// one allocation carries the start time, the flags, the parameters and the
+// answer. Handlers do not use it directly: they call [Success], [Fail],
+// [SetFlag] and [Params], which find it in the request's context.
+//
+// What a handler writes through the ResponseWriter methods is captured and
+// translated into an envelope by [Exchange.Finish], so existing handlers
+// can be wrapped unchanged.
+type Exchange struct {
+	parent context.Context
+	w      http.ResponseWriter
+	opts   *Options
+	start  time.Time
+
+	flags     map[string]any
+	params    []byte
+	hasParams bool
+
+	answered bool // Success or Fail was called; the last call decides
+	answer   answer
+
+	code     int // status a wrapped handler set, 0 when none
+	body     []byte
+	wrote    bool
+	overflow bool
+	finished bool
+}
+
+type exchangeKey struct{}
+
+// NewExchange starts the envelope of a request. Serve the handler with the
+// Exchange as its ResponseWriter and r.WithContext(ex) as its request, then
+// call Finish.
+func NewExchange(w http.ResponseWriter, r *http.Request, opts *Options) *Exchange {
+	if opts == nil {
+		opts = &defaultOptions
+	}
+	return &Exchange{parent: r.Context(), w: w, opts: opts, start: time.Now()}
+}
+
+// FromContext returns the Exchange of the request that ctx belongs to, or nil
+// outside the Envelope middleware.
+func FromContext(ctx context.Context) *Exchange {
+	ex, _ := ctx.Value(exchangeKey{}).(*Exchange)
+	return ex
+}
+
+// Deadline implements context.Context.
+func (ex *Exchange) Deadline() (time.Time, bool) { return ex.parent.Deadline() }
+
+// Done implements context.Context.
+func (ex *Exchange) Done() <-chan struct{} { return ex.parent.Done() }
+
+// Err implements context.Context.
+func (ex *Exchange) Err() error { return ex.parent.Err() }
+
+// Value implements context.Context.
+func (ex *Exchange) Value(key any) any {
+	if key == (exchangeKey{}) {
+		return ex
+	}
+	return ex.parent.Value(key)
+}
+
+// Options returns the options the envelope is written with.
+func (ex *Exchange) Options() *Options { return ex.opts }
+
+// Start returns the time the request entered the envelope.
+func (ex *Exchange) Start() time.Time { return ex.start }
+
+// Header returns the response headers. Those the envelope owns
+// (Content-Type, Content-Length and the like) are replaced when it is written.
+func (ex *Exchange) Header() http.Header { return ex.w.Header() }
+
+// WriteHeader records the status a wrapped handler sets; it is translated,
+// not sent. Informational (1xx) codes are ignored, and only the first final
+// code counts, as with net/http.
+func (ex *Exchange) WriteHeader(code int) {
+	if ex.code != 0 || (code >= 100 && code < 200) {
+		return
+	}
+	ex.code = code
+	ex.wrote = true
+}
+
+// Write captures the body a wrapped handler writes. Past
+// Options.MaxCapturedBytes it fails, and the answer becomes the 500 envelope.
+func (ex *Exchange) Write(p []byte) (int, error) {
+	if ex.code == 0 {
+		ex.code = http.StatusOK
+	}
+	ex.wrote = true
+	if ex.overflow || len(ex.body)+len(p) > ex.opts.maxCaptured() {
+		ex.overflow = true
+		return 0, errCaptureTooLarge
+	}
+	ex.body = append(ex.body, p...)
+	return len(p), nil
+}
+
+// Flush does nothing: the envelope is sent whole, with its Content-Length,
+// when the handler returns. It exists so that handlers that flush keep working.
+func (ex *Exchange) Flush() {}
+
+// Finish writes the envelope, once: the answer of the last Success or Fail,
+// else the translation of what a wrapped handler wrote, else success with
+// null data. It returns the status sent.
+func (ex *Exchange) Finish() Status {
+	if ex.finished {
+		return ""
+	}
+	ex.finished = true
+	a := ex.answer
+	if !ex.answered && ex.wrote {
+		a = ex.translate()
+	}
+	if a.err != nil && a.err.status() == StatusInternalServerError && a.err.Err != nil {
+		ex.opts.logger().Error("envelope: unanticipated error", "error", a.err.Err)
+	}
+	return ex.opts.send(ex.w, time.Since(ex.start), ex.flags, a)
+}
+
+// Success answers the request with status success and data as "data"
+// (null when data is nil). Inside the Envelope middleware the envelope is
+// written when the handler returns; outside it, at once.
+func Success(w http.ResponseWriter, r *http.Request, data any) {
+	respond(w, r, answer{data: data})
+}
+
+// Fail answers the request with err. An *Error (found with errors.As) is
+// sent as it is; any other error is unanticipated: it is logged and the
+// client sees the generic internal-server-error envelope.
+func Fail(w http.ResponseWriter, r *http.Request, err error) {
+	e := asError(err)
+	if e == nil {
+		e = internalError(err)
+	}
+	respond(w, r, answer{err: e})
+}
+
+func respond(w http.ResponseWriter, r *http.Request, a answer) {
+	if ex := FromContext(r.Context()); ex != nil && !ex.finished {
+		ex.answered = true
+		ex.answer = a
+		return
+	}
+	if a.err != nil && a.err.status() == StatusInternalServerError && a.err.Err != nil {
+		defaultOptions.logger().Error("envelope: unanticipated error", "error", a.err.Err)
+	}
+	defaultOptions.send(w, 0, nil, a)
+}
+
+// SetFlag adds a flag to the envelope of the request that ctx belongs to.
+// Outside the Envelope middleware it does nothing: there is no envelope to
+// carry it.
+func SetFlag(ctx context.Context, name string, value any) {
+	ex := FromContext(ctx)
+	if ex == nil {
+		return
+	}
+	if ex.flags == nil {
+		ex.flags = make(map[string]any, 2)
+	}
+	ex.flags[name] = value
+}

@@ -1,0 +1,252 @@
+package envelope
+
+import (
+	"log/slog"
+	"math"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// Options controls how envelopes are written. The zero value is ready to use.
+type Options struct {
+	// Codec encodes data and flags and decodes parameters; nil means DefaultCodec.
+	Codec Codec
+	// TimeDecimals is the number of decimals of "time", 1 to 9; 0 means 6,
+	// microseconds, so that a fast request never reads 0. The original
+	// framework rounds to 2, Postal to 3.
+	TimeDecimals int
+	// Development adds the cause of internal errors, and the panic and stack
+	// that Recover records, to the 500 envelope. Never in production.
+	Development bool
+	// Logger receives unanticipated errors; nil means slog.Default().
+	Logger *slog.Logger
+	// MaxCapturedBytes bounds what a wrapped handler may write before its
+	// answer becomes the 500 envelope; 0 means 8 MiB.
+	MaxCapturedBytes int
+}
+
+var defaultOptions Options
+
+func (o *Options) codec() Codec {
+	if o.Codec == nil {
+		return DefaultCodec
+	}
+	return o.Codec
+}
+
+func (o *Options) logger() *slog.Logger {
+	if o.Logger == nil {
+		return slog.Default()
+	}
+	return o.Logger
+}
+
+func (o *Options) maxCaptured() int {
+	if o.MaxCapturedBytes <= 0 {
+		return 8 << 20
+	}
+	return o.MaxCapturedBytes
+}
+
+// appendTime appends seconds rounded to the configured decimals, never
+// rounding a request that took any time at all down to 0.
+func (o *Options) appendTime(dst []byte, elapsed time.Duration) []byte {
+	decimals := o.TimeDecimals
+	if decimals <= 0 || decimals > 9 {
+		decimals = 6
+	}
+	scale := math.Pow10(decimals)
+	units := math.Round(elapsed.Seconds() * scale)
+	if units < 1 {
+		units = 1
+	}
+	return strconv.AppendFloat(dst, units/scale, 'f', -1, 64)
+}
+
+// Shared header values: assigning them saves an allocation per request;
+// net/http only reads them.
+var (
+	jsonContentType = []string{"application/json; charset=utf-8"}
+	noSniff         = []string{"nosniff"}
+)
+
+// Headers the envelope owns: a wrapped handler's values for them are replaced.
+var ownedHeaders = []string{"Content-Type", "Content-Length", "Content-Encoding", "Content-Range", "Transfer-Encoding", "Trailer", "Retry-After"}
+
+var buffers = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
+
+// maxPooledBuffer keeps one huge answer from pinning its buffer forever.
+const maxPooledBuffer = 1 << 20
+
+// answer is what an envelope says: a status with data, or an error.
+type answer struct {
+	data    any
+	rawData []byte // JSON already encoded, embedded as it is
+	err     *Error
+}
+
+// send encodes the envelope into a pooled buffer and writes it with one
+// Write. A value the codec cannot encode becomes the 500 envelope, never a
+// truncated 200.
+func (o *Options) send(w http.ResponseWriter, elapsed time.Duration, flags map[string]any, a answer) Status {
+	bp := buffers.Get().(*[]byte)
+	buf, status, err := o.appendEnvelope((*bp)[:0], elapsed, flags, a)
+	if err != nil {
+		o.logger().Error("envelope: cannot encode the answer", "status", status, "error", err)
+		a = answer{err: internalError(err)}
+		buf, status, _ = o.appendEnvelope((*bp)[:0], elapsed, nil, a)
+	}
+	h := w.Header()
+	for _, k := range ownedHeaders {
+		delete(h, k)
+	}
+	h["Content-Type"] = jsonContentType
+	h["X-Content-Type-Options"] = noSniff
+	h["Content-Length"] = []string{strconv.Itoa(len(buf))}
+	if a.err != nil && status == StatusServiceUnavailable && a.err.RetryAfter > 0 {
+		h["Retry-After"] = []string{strconv.FormatInt(int64(math.Ceil(a.err.RetryAfter.Seconds())), 10)}
+	}
+	w.WriteHeader(status.HTTPStatus()) //envelopevet:allow the envelope writer is the one place that sets the status
+	w.Write(buf)                       //envelopevet:allow the envelope writer is the one place that writes the body
+	if cap(buf) <= maxPooledBuffer {
+		*bp = buf[:0]
+		buffers.Put(bp)
+	}
+	return status
+}
+
+// appendEnvelope frames the envelope by hand, so that its keys keep their
+// order and only data and flags go through the codec.
+func (o *Options) appendEnvelope(dst []byte, elapsed time.Duration, flags map[string]any, a answer) ([]byte, Status, error) {
+	status := StatusSuccess
+	if a.err != nil {
+		status = a.err.status()
+		if !knownStatus(status) || status == StatusSuccess {
+			return dst, status, errUnknownStatus{status}
+		}
+	}
+	dst = append(dst, `{"status":"`...)
+	dst = append(dst, status...)
+	dst = append(dst, `","time":`...)
+	dst = o.appendTime(dst, elapsed)
+	dst = append(dst, `,"flags":`...)
+	if len(flags) == 0 {
+		dst = append(dst, "{}"...)
+	} else {
+		var err error
+		if dst, err = o.codec().AppendJSON(dst, flags); err != nil {
+			return dst, status, err
+		}
+	}
+	dst = append(dst, `,"data":`...)
+	var err error
+	switch {
+	case a.err != nil:
+		dst, err = o.appendErrorData(dst, a.err)
+	case a.rawData != nil:
+		dst = append(dst, a.rawData...)
+	default:
+		dst, err = o.codec().AppendJSON(dst, a.data)
+	}
+	return append(dst, '}'), status, err
+}
+
+// appendErrorData writes code, message and field first, then the error's
+// attributes, then errors. Outside development mode an internal error shows
+// nothing but the generic code and message.
+func (o *Options) appendErrorData(dst []byte, e *Error) ([]byte, error) {
+	if e.status() == StatusInternalServerError && !o.Development {
+		e = internalError(nil)
+	}
+	c := o.codec()
+	var err error
+	dst = append(dst, `{"code":`...)
+	if dst, err = c.AppendJSON(dst, e.Code); err != nil {
+		return dst, err
+	}
+	dst = append(dst, `,"message":`...)
+	if dst, err = c.AppendJSON(dst, e.Message); err != nil {
+		return dst, err
+	}
+	if e.Field != "" {
+		dst = append(dst, `,"field":`...)
+		if dst, err = c.AppendJSON(dst, e.Field); err != nil {
+			return dst, err
+		}
+	}
+	attrs := e.Attributes
+	if o.Development && e.Err != nil && e.status() == StatusInternalServerError {
+		attrs = withAttribute(attrs, "cause", e.Err.Error())
+	}
+	if len(attrs) > 0 {
+		if dst, err = appendAttributes(dst, c, attrs); err != nil {
+			return dst, err
+		}
+	}
+	if e.Errors != nil || e.status() == StatusValidationError {
+		dst = append(dst, `,"errors":`...)
+		errs := e.Errors
+		if errs == nil {
+			errs = map[string][]string{}
+		}
+		if dst, err = c.AppendJSON(dst, errs); err != nil {
+			return dst, err
+		}
+	}
+	return append(dst, '}'), nil
+}
+
+// reservedDataKeys are written by appendErrorData itself.
+var reservedDataKeys = map[string]bool{"code": true, "message": true, "field": true, "errors": true}
+
+func appendAttributes(dst []byte, c Codec, attrs map[string]any) ([]byte, error) {
+	clean := attrs
+	for k := range attrs {
+		if reservedDataKeys[k] {
+			clean = make(map[string]any, len(attrs))
+			for k, v := range attrs {
+				if !reservedDataKeys[k] {
+					clean[k] = v
+				}
+			}
+			break
+		}
+	}
+	if len(clean) == 0 {
+		return dst, nil
+	}
+	start := len(dst)
+	dst, err := c.AppendJSON(dst, clean)
+	if err != nil {
+		return dst[:start], err
+	}
+	// Splice the object's members in: {"a":1} becomes ,"a":1
+	dst[start] = ','
+	return dst[:len(dst)-1], nil
+}
+
+func withAttribute(attrs map[string]any, k string, v any) map[string]any {
+	out := make(map[string]any, len(attrs)+1)
+	for k, v := range attrs {
+		out[k] = v
+	}
+	out[k] = v
+	return out
+}
+
+func knownStatus(s Status) bool {
+	switch s {
+	case StatusSuccess, StatusParameterError, StatusValidationError, StatusAccessDenied,
+		StatusNotFound, StatusError, StatusInternalServerError, StatusServiceUnavailable:
+		return true
+	}
+	return false
+}
+
+type errUnknownStatus struct{ s Status }
+
+func (e errUnknownStatus) Error() string {
+	return "envelope: unknown status " + strconv.Quote(string(e.s))
+}
