@@ -1,0 +1,32 @@
+package middleware
+
+import (
+	"net/http"
+
+	"github.com/apienvelope/apienvelope/envelope"
+)
+
+// EnvelopeOptions configures Envelope. The zero value is ready to use.
+type EnvelopeOptions = envelope.Options
+
+// Envelope guarantees exactly one envelope per request (SPEC S7): it times
+// the request, collects its flags, and when the handler returns writes the
+// answer the handler gave through envelope.Success or envelope.Fail, or
+// else translates what the handler wrote itself (SPEC W1), or else answers
+// success with null data. Existing handlers are wrapped unchanged.
+//
+// Envelope does not recover panics: put Recover inside it. A second
+// Envelope inside the first one passes requests through.
+func Envelope(opts EnvelopeOptions) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if envelope.FromContext(r.Context()) != nil {
+				next.ServeHTTP(w, r)
+				return
+			}
+			ex := envelope.NewExchange(w, r, &opts)
+			next.ServeHTTP(ex, r.WithContext(ex))
+			ex.Finish()
+		})
+	}
+}
