@@ -53,4 +53,5 @@ const (
 	CodeUnknownParameter       = "UnknownParameter"
 	CodeInvalidParameter       = "InvalidParameter"
 	CodeIncompleteBody         = "IncompleteBody"
+	CodeMalformedForm          = "MalformedForm"
 )

@@ -1,0 +1,219 @@
+package envelope
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// ParamsOptions bounds the parameters a request may carry. The zero value
+// allows 1 MiB of body and 32 levels of nesting.
+type ParamsOptions struct {
+	// MaxBytes is the largest body accepted; 0 means 1 MiB.
+	MaxBytes int64
+	// MaxDepth is the deepest nesting of objects and arrays accepted, the
+	// parameters object itself being level 1; 0 means 32.
+	MaxDepth int
+}
+
+func (o ParamsOptions) maxBytes() int64 {
+	if o.MaxBytes <= 0 {
+		return 1 << 20
+	}
+	return o.MaxBytes
+}
+
+func (o ParamsOptions) maxDepth() int {
+	if o.MaxDepth <= 0 {
+		return 32
+	}
+	return o.MaxDepth
+}
+
+var emptyParams = []byte("{}")
+
+// ReadParams reads a request's parameters (SPEC R4): one JSON object in the
+// body, sent as application/json (charset utf-8 if any; a body without a
+// Content-Type is read as JSON too), or as the field "params" of an
+// application/x-www-form-urlencoded or multipart/form-data body. An empty
+// body, or a form without fields, means {}. The query string never carries
+// parameters.
+//
+// The error is always a parameter-error *Error that says what is wrong
+// (SPEC R5).
+func ReadParams(r *http.Request, opts ParamsOptions) ([]byte, error) {
+	mediaType, param, err := parseContentType(r.Header.Get("Content-Type"))
+	if err != nil {
+		return nil, err
+	}
+	body, err := readBody(r, opts.maxBytes())
+	if err != nil {
+		return nil, err
+	}
+	var params []byte
+	switch mediaType {
+	case "application/json":
+		if param != "" && !strings.EqualFold(param, "utf-8") && !strings.EqualFold(param, "utf8") {
+			return nil, ParameterError(CodeUnsupportedContentType, "", fmt.Sprintf("The charset must be utf-8, not %q", param))
+		}
+		params = body
+	case "application/x-www-form-urlencoded":
+		params, err = urlencodedParams(body)
+	case "multipart/form-data":
+		params, err = multipartParams(body, param)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(bytes.TrimLeft(params, " \t\r\n")) == 0 {
+		return emptyParams, nil
+	}
+	if err := checkParams(params, opts.maxDepth()); err != nil {
+		return nil, err
+	}
+	return params, nil
+}
+
+// parseContentType returns the media type, and the charset parameter for
+// JSON or the boundary for multipart.
+func parseContentType(contentType string) (mediaType, param string, err error) {
+	if contentType == "" {
+		return "application/json", "", nil
+	}
+	mediaType, params, perr := mime.ParseMediaType(contentType)
+	if perr != nil {
+		return "", "", ParameterError(CodeUnsupportedContentType, "", fmt.Sprintf("The Content-Type %q cannot be parsed", contentType))
+	}
+	switch mediaType {
+	case "application/json":
+		return mediaType, params["charset"], nil
+	case "application/x-www-form-urlencoded":
+		return mediaType, "", nil
+	case "multipart/form-data":
+		if params["boundary"] == "" {
+			return "", "", ParameterError(CodeUnsupportedContentType, "", "The multipart/form-data Content-Type has no boundary")
+		}
+		return mediaType, params["boundary"], nil
+	}
+	return "", "", ParameterError(CodeUnsupportedContentType, "", fmt.Sprintf("The Content-Type must be application/json, not %q", mediaType))
+}
+
+func bodyTooLarge(limit int64) *Error {
+	return ParameterError(CodeBodyTooLarge, "", fmt.Sprintf("The request body is larger than the limit of %d bytes", limit))
+}
+
+// readBody reads at most limit bytes, refusing a larger Content-Length before
+// reading anything.
+func readBody(r *http.Request, limit int64) ([]byte, error) {
+	if r.Body == nil || r.Body == http.NoBody {
+		return nil, nil
+	}
+	if r.ContentLength > limit {
+		return nil, bodyTooLarge(limit)
+	}
+	size := r.ContentLength
+	if size < 0 {
+		size = 512
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, size+1))
+	n, err := buf.ReadFrom(io.LimitReader(r.Body, limit+1))
+	if n > limit {
+		return nil, bodyTooLarge(limit)
+	}
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return nil, bodyTooLarge(tooLarge.Limit)
+		}
+		e := ParameterError(CodeIncompleteBody, "", "The request body could not be read to its end")
+		e.Err = err
+		return nil, e
+	}
+	return buf.Bytes(), nil
+}
+
+func formWithoutParams() *Error {
+	return ParameterError(CodeMalformedForm, "params", "A form body must carry the parameters as a JSON object in its `params` field")
+}
+
+func paramsGivenTwice() *Error {
+	return ParameterError(CodeDuplicateParameter, "params", "The form field `params` is given more than once")
+}
+
+func urlencodedParams(body []byte) ([]byte, error) {
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		return nil, ParameterError(CodeMalformedForm, "", "The form body cannot be parsed: "+err.Error())
+	}
+	values, ok := form["params"]
+	switch {
+	case len(form) == 0:
+		return nil, nil
+	case !ok:
+		return nil, formWithoutParams()
+	case len(values) > 1:
+		return nil, paramsGivenTwice()
+	}
+	return []byte(values[0]), nil
+}
+
+func multipartParams(body []byte, boundary string) ([]byte, error) {
+	mr := multipart.NewReader(bytes.NewReader(body), boundary)
+	var params []byte
+	fields := 0
+	for {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, ParameterError(CodeMalformedForm, "", "The multipart body cannot be parsed: "+err.Error())
+		}
+		fields++
+		if part.FormName() != "params" || part.FileName() != "" {
+			continue
+		}
+		if params != nil {
+			return nil, paramsGivenTwice()
+		}
+		if params, err = io.ReadAll(part); err != nil {
+			return nil, ParameterError(CodeMalformedForm, "", "The multipart body cannot be parsed: "+err.Error())
+		}
+	}
+	if params == nil && fields > 0 {
+		return nil, formWithoutParams()
+	}
+	return params, nil
+}
+
+type paramsKey struct{}
+
+// SetParams returns a request that carries params, the bytes ReadParams
+// returned, for Params, Decode and actions to find. Inside the Envelope
+// middleware it stores them in the Exchange and returns r itself.
+func SetParams(r *http.Request, params []byte) *http.Request {
+	if ex := FromContext(r.Context()); ex != nil {
+		ex.params, ex.hasParams = params, true
+		return r
+	}
+	return r.WithContext(context.WithValue(r.Context(), paramsKey{}, params))
+}
+
+// Params returns the request's parameters: those SetParams stored (the
+// Params middleware does that), else the body read with ReadParams and opts.
+func Params(r *http.Request, opts ParamsOptions) ([]byte, error) {
+	if ex := FromContext(r.Context()); ex != nil && ex.hasParams {
+		return ex.params, nil
+	}
+	if p, ok := r.Context().Value(paramsKey{}).([]byte); ok {
+		return p, nil
+	}
+	return ReadParams(r, opts)
+}
