@@ -22,6 +22,9 @@ type Options struct {
 	Development bool
 	// Logger receives unanticipated errors; nil means slog.Default().
 	Logger *slog.Logger
+	// AccessLog, when set, receives one line per request from the Envelope
+	// middleware: action, status, time and request ID.
+	AccessLog *slog.Logger
 	// MaxCapturedBytes bounds what a wrapped handler may write before its
 	// answer becomes the 500 envelope; 0 means 8 MiB.
 	MaxCapturedBytes int

@@ -1,7 +1,12 @@
 package middleware
 
 import (
+	"context"
+	"log/slog"
+	"math/rand/v2"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/apienvelope/apienvelope/envelope"
 )
@@ -15,6 +20,9 @@ type EnvelopeOptions = envelope.Options
 // else translates what the handler wrote itself (SPEC W1), or else answers
 // success with null data. Existing handlers are wrapped unchanged.
 //
+// With opts.AccessLog set, every request gets an X-Request-Id header and
+// one log line. The ID is made here: one sent by the client is not believed.
+//
 // Envelope does not recover panics: put Recover inside it. A second
 // Envelope inside the first one passes requests through.
 func Envelope(opts EnvelopeOptions) func(http.Handler) http.Handler {
@@ -25,8 +33,20 @@ func Envelope(opts EnvelopeOptions) func(http.Handler) http.Handler {
 				return
 			}
 			ex := envelope.NewExchange(w, r, &opts)
+			var requestID string
+			if opts.AccessLog != nil {
+				requestID = strconv.FormatUint(rand.Uint64(), 16)
+				w.Header().Set("X-Request-Id", requestID)
+			}
 			next.ServeHTTP(ex, r.WithContext(ex))
-			ex.Finish()
+			status := ex.Finish()
+			if opts.AccessLog != nil {
+				opts.AccessLog.LogAttrs(context.Background(), slog.LevelInfo, "request",
+					slog.String("action", r.URL.Path),
+					slog.String("status", string(status)),
+					slog.Duration("time", time.Since(ex.Start())),
+					slog.String("request_id", requestID))
+			}
 		})
 	}
 }
