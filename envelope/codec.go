@@ -21,10 +21,19 @@ type Codec interface {
 // StdCodec is the Codec of encoding/json.
 var StdCodec Codec = stdCodec{}
 
-// JSONIterCodec is the Codec of github.com/json-iterator/go, configured to
-// be compatible with encoding/json (ConfigFastest would lose float
-// precision).
-var JSONIterCodec Codec = jsoniterCodec{api: jsoniter.ConfigCompatibleWithStandardLibrary}
+// JSONIterCodec is the Codec of github.com/json-iterator/go, configured as
+// its ConfigCompatibleWithStandardLibrary (ConfigFastest would lose float
+// precision), with the differences that remain mended: see stdCompatible.
+var JSONIterCodec Codec = jsoniterCodec{api: newJSONIterAPI()}
+
+// newJSONIterAPI leaves EscapeHTML and ValidateJsonRawMessage off only
+// because stdCompatible's encoders do that work as encoding/json does; the
+// options would put json-iterator's own encoders before them.
+func newJSONIterAPI() jsoniter.API {
+	api := jsoniter.Config{SortMapKeys: true}.Froze()
+	api.RegisterExtension(&stdCompatible{})
+	return api
+}
 
 // DefaultCodec is the Codec used when none is configured: json-iterator,
 // which the benchmarks show is the faster of the two for envelopes.

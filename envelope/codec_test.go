@@ -1,0 +1,117 @@
+package envelope
+
+import (
+	"encoding/json"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+type marshalerValue struct{}
+
+func (marshalerValue) MarshalJSON() ([]byte, error) { return []byte(`{"custom": true}`), nil }
+
+type textValue struct{ s string }
+
+func (t textValue) MarshalText() ([]byte, error) { return []byte("text:" + t.s), nil }
+
+type codecSample struct {
+	Name      string            `json:"name"`
+	Omitted   string            `json:"omitted,omitempty"`
+	Count     int64             `json:"count,string"`
+	Ratio     float32           `json:"ratio"`
+	Ptr       *int              `json:"ptr"`
+	Bytes     []byte            `json:"bytes"`
+	NilSlice  []string          `json:"nil_slice"`
+	NilMap    map[string]int    `json:"nil_map"`
+	Map       map[string]any    `json:"map"`
+	IntKeys   map[int]string    `json:"int_keys"`
+	TextKeys  map[textValue]int `json:"text_keys"`
+	Time      time.Time         `json:"time"`
+	Raw       json.RawMessage   `json:"raw"`
+	Marshaler marshalerValue    `json:"marshaler"`
+	Text      textValue         `json:"text"`
+	Any       any               `json:"any"`
+	embedded
+}
+
+type embedded struct {
+	Inner string `json:"inner"`
+}
+
+// codecCorpus holds the values where JSON encoders usually differ: floats at
+// the edges of their formats, HTML and line separators, invalid UTF-8, map
+// key order, raw and custom marshalers.
+var codecCorpus = []any{
+	nil, true, 0, -1, math.MaxInt64, uint64(math.MaxUint64),
+	0.0, -0.0, 1.0, 0.1, 1e-6, 1e-7, 123456789.0, 1e20, 1e21, 1.5e300, math.SmallestNonzeroFloat64, math.MaxFloat64,
+	float32(0.1), float32(1e-7), float32(3.4e38),
+	"", "plain", "<script>&'\"</script>", "line\u2028sep\u2029", "tab\tnl\n\x00\x1f", "bad \xff\xfe utf8", "emoji 🎉", "\\/",
+	[]int{}, []any{1, "a", nil}, map[string]any{"b": 1, "a": 2, "ä": 3, "A": 4},
+	codecSample{
+		Name: "n", Count: 42, Ratio: 0.3, Bytes: []byte{0, 1, 2, 255},
+		Map:      map[string]any{"z": []any{1.5, "x"}, "a": map[string]any{}},
+		IntKeys:  map[int]string{10: "ten", 2: "two", -1: "minus"},
+		TextKeys: map[textValue]int{{"b"}: 1, {"a"}: 2},
+		Time:     time.Date(2026, 11, 27, 7, 20, 0, 123456789, time.FixedZone("X", 3600)),
+		Raw:      json.RawMessage(` { "spaced" : [1, 2] } `),
+		Any:      map[string]any{"html": "<b>"},
+		embedded: embedded{Inner: "in"},
+	},
+	&codecSample{},
+}
+
+func TestCodecsProduceTheSameBytes(t *testing.T) {
+	for _, v := range codecCorpus {
+		want, err := json.Marshal(v)
+		require.NoError(t, err)
+		for name, c := range map[string]Codec{"std": StdCodec, "jsoniter": JSONIterCodec} {
+			got, err := c.AppendJSON([]byte("prefix"), v)
+			require.NoError(t, err, "%s %#v", name, v)
+			assert.Equal(t, "prefix"+string(want), string(got), "%s encodes %#v", name, v)
+		}
+	}
+}
+
+func TestCodecsRejectTheSameValues(t *testing.T) {
+	for _, v := range []any{math.NaN(), math.Inf(1), make(chan int), func() {}, map[string]any{"c": complex(1, 2)}} {
+		_, stdErr := json.Marshal(v)
+		require.Error(t, stdErr)
+		for name, c := range map[string]Codec{"std": StdCodec, "jsoniter": JSONIterCodec} {
+			got, err := c.AppendJSON([]byte("keep"), v)
+			assert.Error(t, err, "%s must reject %#v", name, v)
+			assert.Equal(t, "keep", string(got), "%s must leave dst as it was", name)
+		}
+	}
+}
+
+func TestCodecsDecodeAlike(t *testing.T) {
+	data := []byte(`{"name":"n","count":"7","ratio":0.5,"ptr":3,"bytes":"AAEC","map":{"a":[1,"x",null]},"inner":"i","NAME":"case"}`)
+	for name, c := range map[string]Codec{"std": StdCodec, "jsoniter": JSONIterCodec} {
+		var got codecSample
+		require.NoError(t, c.Unmarshal(data, &got), name)
+		var want codecSample
+		require.NoError(t, json.Unmarshal(data, &want))
+		assert.Equal(t, want, got, name)
+	}
+}
+
+func FuzzCodecsAgreeOnStrings(f *testing.F) {
+	for _, s := range []string{"", "a<b>&", "\u2028", "\xff", "\"\\", "\x7f", "\U0001F600"} {
+		f.Add(s, 1.5)
+	}
+	f.Fuzz(func(t *testing.T, s string, x float64) {
+		v := map[string]any{s: []any{s, x}}
+		want, wantErr := json.Marshal(v)
+		got, err := JSONIterCodec.AppendJSON(nil, v)
+		if wantErr != nil {
+			require.Error(t, err)
+			return
+		}
+		require.NoError(t, err)
+		require.Equal(t, string(want), string(got))
+	})
+}
