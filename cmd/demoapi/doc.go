@@ -1,0 +1,28 @@
+// Command demoapi is the apienvelope demo: a mail-sending API that speaks
+// the send API of the Postal mail server, so that Postal's existing clients
+// work against it, built with the toolkit's envelope and middleware.
+//
+// Run it with
+//
+//	go run ./cmd/demoapi
+//
+// It serves HTTPS on localhost:8443 with a self-signed certificate made at
+// start, and plain HTTP on localhost:8080, which only redirects to HTTPS.
+// It keeps messages in memory and prints the API key to send as
+// X-Server-API-Key, with a curl line to try. Flags: -addr, -http-addr,
+// -cert, -key, -api-key, -trusted-proxies, -maintenance and -dev; see -h.
+//
+// The actions, at /api/v1/<controller>/<action>, all POST with a JSON body:
+//
+//   - send/message: Postal's parameters, error codes and result.
+//   - send/raw: a base64 RFC 5322 message for rcpt_to from mail_from.
+//   - messages/message: a stored message by id, with Postal's _expansions.
+//   - messages/deliveries: a message's deliveries. It is written as an
+//     existing handler that sets its own status and writes its own JSON, to
+//     show the Envelope middleware wrapping such handlers.
+//   - messages/list: stored messages, a page at a time, with the paginated
+//     flag.
+//
+// Whatever a client sends, the demo answers with HTTP 200, 308 (plain HTTP),
+// 500 or 503, each with one envelope except the redirect.
+package main

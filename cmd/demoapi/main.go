@@ -1,0 +1,291 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"os"
+	"os/signal"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := run(ctx, os.Args[1:], os.Stdout)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return
+	case err != nil:
+		fmt.Fprintln(os.Stderr, "demoapi:", err)
+		stop()
+		os.Exit(1)
+	}
+}
+
+// Server limits. The write timeout is generous because an answer is only
+// written once the action is done; the header limit leaves room for
+// ordinary clients and nothing more.
+const (
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 30 * time.Second
+	writeTimeout      = 30 * time.Second
+	idleTimeout       = 2 * time.Minute
+	maxHeaderBytes    = 64 << 10
+	shutdownTimeout   = 10 * time.Second
+)
+
+// run is the demo: it parses args, listens, prints how to call it, and
+// serves until ctx is done, then shuts down gracefully. Everything it says
+// goes to stdout, the log included.
+func run(ctx context.Context, args []string, stdout io.Writer) error {
+	out := &syncWriter{w: stdout} // the log and run's own lines come from several goroutines
+	fs := flag.NewFlagSet("demoapi", flag.ContinueOnError)
+	fs.SetOutput(out)
+	addr := fs.String("addr", "localhost:8443", "HTTPS listen `address`")
+	httpAddr := fs.String("http-addr", "localhost:8080", "plain-HTTP listen `address`; it redirects to HTTPS (308); empty disables it")
+	certFile := fs.String("cert", "", "TLS certificate PEM `file` (with -key); default: a self-signed certificate made at start")
+	keyFile := fs.String("key", "", "TLS private key PEM `file` (with -cert)")
+	apiKey := fs.String("api-key", "", "the `key` clients send as X-Server-API-Key; default: a random key, printed at start")
+	trusted := fs.String("trusted-proxies", "", "comma-separated `CIDRs` of proxies believed when they say, with X-Forwarded-Proto or Forwarded, that a plain-HTTP request came to them over HTTPS")
+	maintenance := fs.Bool("maintenance", false, "start in maintenance mode: every request gets 503 service-unavailable")
+	dev := fs.Bool("dev", false, "development mode: panic messages and stacks in 500 answers, and the debug/panic action")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: demoapi [flags]\n\nServes a Postal-compatible mail-sending API (send/message, send/raw,\nmessages/message, messages/deliveries, messages/list) from memory.\n\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q; see -h", fs.Args())
+	}
+	proxies, err := parseCIDRs(*trusted)
+	if err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewTextHandler(out, nil))
+
+	cert, certPath, err := loadCertificate(*certFile, *keyFile)
+	if err != nil {
+		return err
+	}
+	if certPath != "" {
+		defer os.Remove(certPath)
+	}
+	key := *apiKey
+	if key == "" {
+		key = randomToken(24)
+	}
+
+	// Listen before building the handler: the redirect needs the HTTPS
+	// port, which the system picks when -addr ends in :0.
+	tlsLn, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	defer tlsLn.Close()
+	httpsPort := tlsLn.Addr().(*net.TCPAddr).Port
+	var plainLn net.Listener
+	if *httpAddr != "" {
+		if plainLn, err = net.Listen("tcp", *httpAddr); err != nil {
+			return err
+		}
+		defer plainLn.Close()
+	}
+
+	handler, d := newServer(config{
+		APIKey:         key,
+		HTTPSPort:      httpsPort,
+		TrustedProxies: proxies,
+		Maintenance:    *maintenance,
+		Dev:            *dev,
+		Logger:         logger,
+	})
+	servers := []*http.Server{newHTTPServer(handler, logger)}
+	servers[0].TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	errc := make(chan error, 2)
+	go func() { errc <- servers[0].ServeTLS(tlsLn, "", "") }()
+	if plainLn != nil {
+		servers = append(servers, newHTTPServer(handler, logger))
+		go func() { errc <- servers[1].Serve(plainLn) }()
+	}
+
+	onToggleSignal(ctx, func() {
+		on := !d.maintenance.Load()
+		d.maintenance.Store(on)
+		logger.Info("maintenance mode", "on", on)
+	})
+	printBanner(out, bannerInfo{
+		httpsURL:    "https://" + displayHost(*addr, tlsLn.Addr()),
+		plainURL:    plainURL(*httpAddr, plainLn),
+		apiKey:      key,
+		certPath:    certPath,
+		ownCert:     *certFile != "",
+		maintenance: *maintenance,
+		dev:         *dev,
+	})
+
+	var serveErr error
+	select {
+	case <-ctx.Done():
+	case serveErr = <-errc:
+	}
+	logger.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	for _, s := range servers {
+		if err := s.Shutdown(shutdownCtx); err != nil && serveErr == nil {
+			serveErr = err
+		}
+	}
+	if errors.Is(serveErr, http.ErrServerClosed) {
+		serveErr = nil
+	}
+	return serveErr
+}
+
+func newHTTPServer(h http.Handler, logger *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+}
+
+// loadCertificate loads -cert and -key, or makes a self-signed certificate
+// and writes it to a temporary file, whose path it returns, for clients to
+// trust.
+func loadCertificate(certFile, keyFile string) (tls.Certificate, string, error) {
+	if certFile != "" || keyFile != "" {
+		if certFile == "" || keyFile == "" {
+			return tls.Certificate{}, "", errors.New("-cert and -key must be given together")
+		}
+		cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+		return cert, "", err
+	}
+	certPEM, keyPEM, err := selfSignedPEM()
+	if err != nil {
+		return tls.Certificate{}, "", err
+	}
+	cert, err := tls.X509KeyPair(certPEM, keyPEM)
+	if err != nil {
+		return tls.Certificate{}, "", err
+	}
+	// Only the certificate is written, never the key: clients need nothing
+	// else to trust it.
+	f, err := os.CreateTemp("", "demoapi-*.pem")
+	if err != nil {
+		return cert, "", nil // clients can still use curl -k
+	}
+	_, werr := f.Write(certPEM)
+	if cerr := f.Close(); werr != nil || cerr != nil {
+		os.Remove(f.Name())
+		return cert, "", nil
+	}
+	return cert, f.Name(), nil
+}
+
+// parseCIDRs parses -trusted-proxies. A bare address counts as a /32 or
+// /128, which is what people mean by it.
+func parseCIDRs(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for part := range strings.SplitSeq(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		if !strings.Contains(part, "/") {
+			a, err := netip.ParseAddr(part)
+			if err != nil {
+				return nil, fmt.Errorf("-trusted-proxies: %q is not a CIDR or an address", part)
+			}
+			out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(part)
+		if err != nil {
+			return nil, fmt.Errorf("-trusted-proxies: %q is not a CIDR", part)
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
+}
+
+// displayHost is the host:port to tell people: the host they asked for,
+// unless it was empty or a wildcard, and the port actually bound.
+func displayHost(flagAddr string, bound net.Addr) string {
+	host, _, _ := net.SplitHostPort(flagAddr)
+	_, port, _ := net.SplitHostPort(bound.String())
+	if ip, err := netip.ParseAddr(host); host == "" || (err == nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
+}
+
+func plainURL(flagAddr string, ln net.Listener) string {
+	if ln == nil {
+		return ""
+	}
+	return "http://" + displayHost(flagAddr, ln.Addr())
+}
+
+type bannerInfo struct {
+	httpsURL, plainURL, apiKey, certPath string
+	ownCert, maintenance, dev            bool
+}
+
+// printBanner tells how to call the demo, with a curl line to paste.
+func printBanner(w io.Writer, b bannerInfo) {
+	fmt.Fprintf(w, "demoapi: a Postal-compatible mail API, in memory\n")
+	fmt.Fprintf(w, "  HTTPS:   %s/api/v1/<controller>/<action>\n", b.httpsURL)
+	if b.plainURL != "" {
+		fmt.Fprintf(w, "  HTTP:    %s (redirects to HTTPS)\n", b.plainURL)
+	}
+	fmt.Fprintf(w, "  API key: %s (send it as X-Server-API-Key)\n", b.apiKey)
+	trust := "--cacert <your CA file>"
+	switch {
+	case b.certPath != "":
+		fmt.Fprintf(w, "  TLS:     self-signed certificate for localhost, written to %s\n", b.certPath)
+		trust = "--cacert " + b.certPath
+	case !b.ownCert:
+		fmt.Fprintf(w, "  TLS:     self-signed certificate for localhost (use curl -k)\n")
+		trust = "-k"
+	}
+	if b.maintenance {
+		fmt.Fprintf(w, "  Maintenance mode is on: every request gets 503.\n")
+	}
+	if b.dev {
+		fmt.Fprintf(w, "  Development mode: 500 answers show panics and stacks; debug/panic exists.\n")
+	}
+	fmt.Fprintf(w, "  "+toggleSignalHint+"\n", os.Getpid())
+	fmt.Fprintf(w, "Try:\n  curl %s -H 'X-Server-API-Key: %s' -H 'Content-Type: application/json' \\\n", trust, b.apiKey)
+	fmt.Fprintf(w, "    -d '{\"to\":[\"ann@example.com\"],\"from\":\"demo@example.com\",\"subject\":\"Hi\",\"plain_body\":\"Hello\"}' \\\n")
+	fmt.Fprintf(w, "    %s/api/v1/send/message\n", b.httpsURL)
+}
+
+// syncWriter serialises writes from the log and from run.
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
+}

@@ -1,0 +1,300 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha1"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/apienvelope/apienvelope/envelope"
+)
+
+// messageParams are the parameters of messages/message. Postal takes the
+// id as an integer or a string of digits, so it is read raw and parsed by
+// parseID.
+type messageParams struct {
+	ID         json.RawMessage `json:"id" envelope:"required"`
+	Expansions json.RawMessage `json:"_expansions"`
+}
+
+// parseID reads Postal's message id: an integer, or a string that Postal
+// turns into one with Ruby's to_i (so "abc" finds nothing rather than
+// failing). ok is false when the string is not a number.
+func parseID(raw json.RawMessage) (id int, ok bool, err error) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) > 0 && raw[0] == '"' {
+		var s string
+		if json.Unmarshal(raw, &s) != nil || blank(s) {
+			return 0, false, missing("id")
+		}
+		n, convErr := strconv.Atoi(strings.TrimSpace(s))
+		return n, convErr == nil, nil
+	}
+	var n json.Number
+	if json.Unmarshal(raw, &n) == nil {
+		if i, convErr := strconv.Atoi(n.String()); convErr == nil {
+			return i, true, nil
+		}
+	}
+	return 0, false, envelope.ParameterError(envelope.CodeInvalidParameterType, "id", "`id` should be an integer or a string")
+}
+
+// messageNotFound is Postal's answer for an unknown id; like Postal it
+// carries the id it was given.
+func messageNotFound(id json.RawMessage) *envelope.Error {
+	e := envelope.NewError("MessageNotFound", "No message found matching provided ID")
+	e.Attributes = map[string]any{"id": id}
+	return e
+}
+
+// expansions are the parts of a message that messages/message adds on
+// request, as in Postal: _expansions is true for all of them, or a list.
+type expansions map[string]bool
+
+func parseExpansions(raw json.RawMessage) (expansions, error) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" || string(raw) == "false" {
+		return nil, nil
+	}
+	if string(raw) == "true" {
+		return expansions{"all": true}, nil
+	}
+	var list []string
+	if json.Unmarshal(raw, &list) != nil {
+		return nil, envelope.ParameterError(envelope.CodeInvalidParameterType, "_expansions", "`_expansions` should be true or an array of strings")
+	}
+	ex := make(expansions, len(list))
+	for _, s := range list {
+		ex[s] = true
+	}
+	return ex, nil
+}
+
+func (ex expansions) has(name string) bool { return ex["all"] || ex[name] }
+
+// message is messages/message: what was stored, in the shape of Postal's
+// answer. Without _expansions that is the id and token only, as in Postal.
+func (d *demo) message(_ context.Context, p messageParams) (map[string]any, error) {
+	id, ok, err := parseID(p.ID)
+	if err != nil {
+		return nil, err
+	}
+	ex, err := parseExpansions(p.Expansions)
+	if err != nil {
+		return nil, err
+	}
+	var m *message
+	if ok {
+		m = d.store.get(id)
+	}
+	if m == nil {
+		return nil, messageNotFound(p.ID)
+	}
+	out := map[string]any{"id": m.ID, "token": m.Token}
+	c := m.Content
+	if ex.has("status") {
+		last := m.Timestamp
+		for _, dl := range m.Deliveries {
+			last = dl.Timestamp
+		}
+		out["status"] = map[string]any{
+			"status":                m.Status,
+			"last_delivery_attempt": unixSeconds(last),
+			"held":                  m.Status == "Held",
+			"hold_expiry":           nil,
+		}
+	}
+	if ex.has("details") {
+		out["details"] = map[string]any{
+			"rcpt_to":           m.RcptTo,
+			"mail_from":         m.MailFrom,
+			"subject":           m.Subject,
+			"message_id":        nullIfEmpty(m.MessageID),
+			"timestamp":         unixSeconds(m.Timestamp),
+			"direction":         "outgoing",
+			"size":              c.size,
+			"bounce":            m.Bounce,
+			"bounce_for_id":     nil,
+			"tag":               nullIfEmpty(m.Tag),
+			"received_with_ssl": true,
+		}
+	}
+	// The demo keeps the fields of send/message as they were given; it does
+	// not parse raw messages, so their bodies, attachments and headers are
+	// empty here and the raw message is the place to look.
+	if ex.has("plain_body") {
+		out["plain_body"] = nullIfEmpty(c.PlainBody)
+	}
+	if ex.has("html_body") {
+		out["html_body"] = nullIfEmpty(c.HTMLBody)
+	}
+	if ex.has("attachments") {
+		atts := make([]map[string]any, len(c.Attachments))
+		for i, a := range c.Attachments {
+			sum := sha1.Sum(a.Data)
+			atts[i] = map[string]any{
+				"filename":     a.Name,
+				"content_type": a.ContentType,
+				"data":         base64.StdEncoding.EncodeToString(a.Data),
+				"size":         len(a.Data),
+				"hash":         hex.EncodeToString(sum[:]),
+			}
+		}
+		out["attachments"] = atts
+	}
+	if ex.has("headers") {
+		out["headers"] = headersOf(m)
+	}
+	if ex.has("raw_message") {
+		if c.Raw != nil {
+			out["raw_message"] = base64.StdEncoding.EncodeToString(c.Raw)
+		} else {
+			out["raw_message"] = nil
+		}
+	}
+	return out, nil
+}
+
+// headersOf gives the headers of a send/message message as Postal lists
+// them: lower-case names, each with a list of values.
+func headersOf(m *message) map[string][]string {
+	c := m.Content
+	h := map[string][]string{}
+	for k, v := range c.Headers {
+		k = strings.ToLower(k)
+		h[k] = append(h[k], v)
+	}
+	add := func(name, value string) {
+		if value != "" {
+			h[name] = []string{value}
+		}
+	}
+	add("from", c.From)
+	add("sender", c.Sender)
+	add("reply-to", c.ReplyTo)
+	add("to", strings.Join(c.To, ", "))
+	add("cc", strings.Join(c.CC, ", "))
+	add("subject", m.Subject)
+	if m.MessageID != "" {
+		add("message-id", "<"+m.MessageID+">")
+	}
+	return h
+}
+
+// listParams are the parameters of messages/list, an action Postal does
+// not have: it lets the demo show the paginated flag.
+type listParams struct {
+	Page    int `json:"page"`
+	PerPage int `json:"per_page"`
+}
+
+// listItem is one message in messages/list.
+type listItem struct {
+	ID        int     `json:"id"`
+	Token     string  `json:"token"`
+	MessageID *string `json:"message_id"`
+	RcptTo    string  `json:"rcpt_to"`
+	MailFrom  string  `json:"mail_from"`
+	Subject   string  `json:"subject"`
+	Tag       *string `json:"tag"`
+	Status    string  `json:"status"`
+	Timestamp float64 `json:"timestamp"`
+}
+
+// list is messages/list: stored messages, oldest first, so that pages stay
+// put while new messages arrive at the end.
+func (d *demo) list(ctx context.Context, p listParams) ([]listItem, error) {
+	var pagination envelope.Pagination // 30 a page, 60 at most
+	var pg envelope.Page
+	ms, _ := d.store.page(func(total int) (int, int) {
+		pg = pagination.Page(p.Page, p.PerPage, total)
+		return pg.Offset(), pg.PerPage
+	})
+	envelope.SetPage(ctx, pg)
+	items := make([]listItem, len(ms))
+	for i, m := range ms {
+		items[i] = listItem{
+			ID: m.ID, Token: m.Token, MessageID: nullIfEmpty(m.MessageID), RcptTo: m.RcptTo,
+			MailFrom: m.MailFrom, Subject: m.Subject, Tag: nullIfEmpty(m.Tag), Status: m.Status,
+			Timestamp: unixSeconds(m.Timestamp),
+		}
+	}
+	return items, nil
+}
+
+// deliveryJSON is one delivery in Postal's shape.
+type deliveryJSON struct {
+	ID          int     `json:"id"`
+	Status      string  `json:"status"`
+	Details     string  `json:"details"`
+	Output      *string `json:"output"`
+	SentWithSSL bool    `json:"sent_with_ssl"`
+	LogID       *string `json:"log_id"`
+	Time        *string `json:"time"`
+	Timestamp   float64 `json:"timestamp"`
+}
+
+// deliveries is messages/deliveries. It is written on purpose the way
+// handlers were written before the toolkit: it sets its own HTTP status and
+// writes its own JSON. The Envelope middleware around it captures both and
+// sends them inside the envelope: 200 becomes success with this JSON as the
+// data, 400 a parameter-error and 404 not-found (SPEC W1). Nothing of what
+// it writes reaches the client as it is.
+//
+//envelopevet:allow the demo's example of an existing handler, served only through the Envelope wrapper
+func (d *demo) deliveries(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	// envelope.Params finds the body the Params middleware has already
+	// read; an old handler would have read r.Body, which is empty by now.
+	raw, err := envelope.Params(r, envelope.ParamsOptions{})
+	var p struct {
+		ID json.RawMessage `json:"id"`
+	}
+	if err == nil {
+		err = json.Unmarshal(raw, &p)
+	}
+	if err != nil || len(p.ID) == 0 || string(p.ID) == "null" {
+		w.WriteHeader(http.StatusBadRequest)
+		json.NewEncoder(w).Encode(map[string]string{"error": "`id` parameter is required but is missing"})
+		return
+	}
+	id, ok, err := parseID(p.ID)
+	if err != nil {
+		w.WriteHeader(http.StatusBadRequest)
+		json.NewEncoder(w).Encode(map[string]string{"error": err.(*envelope.Error).Message})
+		return
+	}
+	var m *message
+	if ok {
+		m = d.store.get(id)
+	}
+	if m == nil {
+		w.WriteHeader(http.StatusNotFound)
+		json.NewEncoder(w).Encode(map[string]string{"error": "No message found matching provided ID"})
+		return
+	}
+	out := make([]deliveryJSON, len(m.Deliveries))
+	for i, dl := range m.Deliveries {
+		out[i] = deliveryJSON{ID: dl.ID, Status: dl.Status, Details: dl.Details, SentWithSSL: false, Timestamp: unixSeconds(dl.Timestamp)}
+	}
+	w.WriteHeader(http.StatusOK)
+	json.NewEncoder(w).Encode(out)
+}
+
+// unixSeconds is how Postal sends times: seconds since the epoch, as a float.
+func unixSeconds(t time.Time) float64 {
+	return float64(t.UnixMicro()) / 1e6
+}
+
+func nullIfEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
