@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -152,25 +153,27 @@ func decodeStd(raw []byte, v any) error {
 }
 
 // checkKeys reports unknown keys in strict mode, then missing required ones.
+// Keys match fields as encoding/json matches them: exactly, else without
+// regard to case.
 func checkKeys(raw []byte, pt *paramsType, strict bool) *Error {
 	if !strict && len(pt.required) == 0 {
 		return nil
 	}
-	present := make(map[string]bool, len(pt.required))
+	var present []string
 	var unknown string
 	forEachTopLevelKey(raw, func(key string, null bool) {
 		if strict && unknown == "" && !pt.isKnown(key) {
 			unknown = key
 		}
 		if !null {
-			present[key] = true
+			present = append(present, key)
 		}
 	})
 	if unknown != "" {
 		return ParameterError(CodeUnknownParameter, unknown, fmt.Sprintf("`%s` is not a parameter of this action", unknown))
 	}
 	for _, name := range pt.required {
-		if !present[name] {
+		if !slices.ContainsFunc(present, func(key string) bool { return strings.EqualFold(key, name) }) {
 			return ParameterError(CodeMissingParameter, name, fmt.Sprintf("`%s` parameter is required but is missing", name))
 		}
 	}

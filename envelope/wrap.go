@@ -53,6 +53,9 @@ func (ex *Exchange) translate() answer {
 	if e.Message == "" {
 		e.Message = http.StatusText(code)
 	}
+	if e.Message == "" {
+		e.Message = "The handler answered with HTTP status " + strconv.Itoa(code)
+	}
 	return answer{err: e}
 }
 
