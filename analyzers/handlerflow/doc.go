@@ -1,0 +1,42 @@
+// Package handlerflow follows http.ResponseWriter values through request
+// handlers and tells which calls set a status or write a body on them.
+//
+// It is the shared engine of the rawstatus and rawwrite analyzers. Its
+// Analyzer computes, for every function of a package, a [Fact] saying which
+// of the function's parameters (receiver included) get a status set or a body
+// written, and which ones its results carry. Facts cross package boundaries,
+// so a helper such as net/http's Error, or a third-party render.JSON, is
+// recognised from its code rather than from a list of names.
+//
+// Inside one function, values are followed flow-insensitively through
+// assignment, conversion, type assertion, struct fields, composite literals,
+// slices, closures and calls of function literals. A call is a write when:
+//
+//   - it calls WriteHeader (status) or Write, WriteString, WriteByte,
+//     WriteRune or ReadFrom (body) on an interface or type parameter, or
+//   - it calls a function whose Fact says it does so to an argument.
+//
+// A method value such as w.Write counts as a call where it is taken.
+// Calls of other interface methods (next.ServeHTTP(w, r) in middleware,
+// w.(http.Flusher).Flush()) are not writes: they cannot be resolved
+// statically, and forwarding to the next handler is how handlers compose.
+//
+// A handler is any function or function literal with a parameter whose type
+// is an interface holding ResponseWriter's methods (http.ResponseWriter, an
+// alias of it, a named type over it, or a type parameter constrained by it);
+// ServeHTTP methods and httprouter handles are such functions. The Result
+// lists the writes made on a handler's writer parameters. It leaves out:
+//
+//   - calls into trusted packages: the toolkit's own
+//     (github.com/apienvelope/apienvelope/...) and those named by the
+//     -trusted flag;
+//   - writes marked "//envelopevet:allow <reason>" on their line, on the line
+//     above, or on an enclosing function; such writes do not make the
+//     function's Fact either, so marking an envelope-like writer once
+//     clears every caller;
+//   - writes in generated files and in _test.go files (fake servers in
+//     tests answer like the APIs they imitate); their facts are kept.
+//
+// The Analyzer's only diagnostics are "//envelopevet:allow" comments that
+// give no reason: such a comment suppresses nothing.
+package handlerflow

@@ -1,0 +1,236 @@
+package handlerflow
+
+import (
+	"go/ast"
+	"go/types"
+	"reflect"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+)
+
+// Doc is the documentation of the Analyzer.
+const Doc = `compute which functions set a status or write a body on a ResponseWriter
+
+The handlerflow analyzer is the engine behind rawstatus and rawwrite. It
+exports, for each function, a fact naming the parameters whose writer gets a
+status or a body, and returns the raw writes found in request handlers. It
+reports only misuse of its suppression comment: a "//envelopevet:allow" with
+no reason, for example
+
+	w.WriteHeader(http.StatusOK) //envelopevet:allow
+
+instead of
+
+	w.WriteHeader(http.StatusOK) //envelopevet:allow the envelope writer itself`
+
+// Module is the path of the toolkit, whose packages are trusted: calling
+// them is never a raw write.
+const Module = "github.com/apienvelope/apienvelope"
+
+// Analyzer computes Facts and the Result for its package.
+var Analyzer = &analysis.Analyzer{
+	Name:       "handlerflow",
+	Doc:        Doc,
+	URL:        "https://pkg.go.dev/github.com/apienvelope/apienvelope/analyzers/handlerflow",
+	Run:        run,
+	FactTypes:  []analysis.Fact{new(Fact)},
+	ResultType: reflect.TypeFor[*Result](),
+}
+
+// trustedFlag lists, comma-separated, the extra trusted packages; a path
+// ending in "/..." trusts every package under it.
+var trustedFlag string
+
+func init() {
+	Analyzer.Flags.StringVar(&trustedFlag, "trusted", "",
+		"comma-separated import paths whose writes are trusted like the envelope API (path/... for a tree)")
+}
+
+// Trusted reports whether calls into the package at path are trusted, as the
+// toolkit's packages and those given to -trusted are.
+func Trusted(path string) bool {
+	if path == Module || strings.HasPrefix(path, Module+"/") {
+		return true
+	}
+	for p := range strings.SplitSeq(trustedFlag, ",") {
+		p = strings.TrimSpace(p)
+		if tree, ok := strings.CutSuffix(p, "/..."); ok {
+			if path == tree || strings.HasPrefix(path, tree+"/") {
+				return true
+			}
+		} else if p != "" && p == path {
+			return true
+		}
+	}
+	return false
+}
+
+// Result lists the raw writes made in the package's request handlers, in
+// source order.
+type Result struct {
+	Findings []Finding
+}
+
+// A Finding is a call, or method value, in a request handler that sets a
+// status on or writes a body to the handler's ResponseWriter.
+type Finding struct {
+	// Node is the *ast.CallExpr, or the *ast.SelectorExpr of a method value.
+	Node ast.Node
+	// Callee is the function or method called.
+	Callee *types.Func
+	// Status and Body tell what the call does to the writer.
+	Status, Body bool
+	// Writer is the argument or receiver that carries the writer.
+	Writer ast.Expr
+	// Request is the *http.Request parameter of the innermost enclosing
+	// function that has one, or nil.
+	Request *types.Var
+	// File is the file of Node.
+	File *ast.File
+}
+
+func run(pass *analysis.Pass) (any, error) {
+	allows := scanAllows(pass)
+	e := &engine{
+		pass:     pass,
+		trusted:  Trusted,
+		local:    map[*types.Func]*Fact{},
+		imported: map[*types.Func]*Fact{},
+	}
+	var units []*unit
+	for _, file := range pass.Files {
+		for _, decl := range file.Decls {
+			switch decl := decl.(type) {
+			case *ast.FuncDecl:
+				if decl.Body != nil {
+					if u := e.newUnit(file, decl); u != nil {
+						units = append(units, u)
+					}
+				}
+			case *ast.GenDecl:
+				// Handlers assigned to package-level variables.
+				ast.Inspect(decl, func(n ast.Node) bool {
+					if lit, ok := n.(*ast.FuncLit); ok {
+						if u := e.newUnit(file, lit); u != nil {
+							units = append(units, u)
+						}
+						return false
+					}
+					return true
+				})
+			}
+		}
+	}
+
+	allowed := func(k sink) bool { return allows.allowed(pass.Fset, k.node.Pos(), k.funcs) }
+	sinks := make([][]sink, len(units))
+	// The functions of a package call one another in any order: grow
+	// their summaries until none changes. Summaries only gain slots, so
+	// this ends.
+	for changed := true; changed; {
+		changed = false
+		for i, u := range units {
+			u.solve(e)
+			sinks[i] = u.sinks(e)
+			if u.fn == nil {
+				continue
+			}
+			f := u.summary(e, sinks[i], allowed)
+			old := e.local[u.fn]
+			if old == nil {
+				old = &Fact{}
+			}
+			if !f.equal(old) {
+				f.Status |= old.Status
+				f.Body |= old.Body
+				f.Result |= old.Result
+				e.local[u.fn] = f
+				changed = true
+			}
+		}
+	}
+	for fn, f := range e.local {
+		if !f.empty() {
+			pass.ExportObjectFact(fn, f)
+		}
+	}
+
+	res := &Result{}
+	for i, u := range units {
+		if u.writers == 0 || ast.IsGenerated(u.file) ||
+			strings.HasSuffix(pass.Fset.File(u.file.Pos()).Name(), "_test.go") {
+			continue
+		}
+		for _, k := range sinks[i] {
+			if (k.status|k.body)&u.writers == 0 || allowed(k) {
+				continue
+			}
+			res.Findings = append(res.Findings, u.finding(e, k))
+		}
+	}
+	return res, nil
+}
+
+// finding describes sink k of a handler.
+func (u *unit) finding(e *engine, k sink) Finding {
+	info := e.pass.TypesInfo
+	f := Finding{
+		Node:   k.node,
+		Callee: k.callee,
+		Status: k.status&u.writers != 0,
+		Body:   k.body&u.writers != 0,
+		File:   u.file,
+	}
+	for _, arg := range k.args {
+		if u.eval(e, arg.expr)&u.writers != 0 {
+			f.Writer = arg.expr
+			break
+		}
+	}
+	for i := len(k.funcs) - 1; i >= 0 && f.Request == nil; i-- {
+		var sig *types.Signature
+		switch fn := k.funcs[i].(type) {
+		case *ast.FuncDecl:
+			sig = u.fn.Type().(*types.Signature)
+		case *ast.FuncLit:
+			sig, _ = info.TypeOf(fn).(*types.Signature)
+		}
+		if sig == nil {
+			continue
+		}
+		for j := range sig.Params().Len() {
+			if p := sig.Params().At(j); IsRequest(p.Type()) && p.Name() != "_" && p.Name() != "" {
+				f.Request = p
+				break
+			}
+		}
+	}
+	return f
+}
+
+// CalleeName names what the finding calls the way its code reads:
+// "w.WriteHeader" for a method of the writer's interface, "http.Error" for a
+// function, "(*json.Encoder).Encode" for a concrete method.
+func (f Finding) CalleeName() string {
+	sig := f.Callee.Type().(*types.Signature)
+	if sig.Recv() == nil {
+		if f.Callee.Pkg() == nil {
+			return f.Callee.Name()
+		}
+		return f.Callee.Pkg().Name() + "." + f.Callee.Name()
+	}
+	if abstract(f.Callee) && f.Writer != nil {
+		return types.ExprString(f.Writer) + "." + f.Callee.Name()
+	}
+	recv := types.TypeString(sig.Recv().Type(), (*types.Package).Name)
+	return "(" + recv + ")." + f.Callee.Name()
+}
+
+// WriterName is the writer's expression as written, or "the ResponseWriter".
+func (f Finding) WriterName() string {
+	if f.Writer == nil {
+		return "the ResponseWriter"
+	}
+	return types.ExprString(f.Writer)
+}

@@ -1,0 +1,29 @@
+// Package rawstatus defines an Analyzer that reports request handlers that
+// set the HTTP status themselves instead of answering through the envelope.
+//
+// # Analyzer rawstatus
+//
+// rawstatus: report handlers that set the HTTP status themselves
+//
+// An apienvelope action answers every request with an envelope sent with
+// HTTP 200; the outcome is in the envelope's status. A handler that calls
+// WriteHeader, http.Error, http.NotFound, http.Redirect, http.ServeContent,
+// http.ServeFile or http.ServeFileFS on its ResponseWriter, or any function
+// that does one of these to the writer it is given, bypasses it:
+//
+//	func get(w http.ResponseWriter, r *http.Request) {
+//		http.Error(w, "no such user", http.StatusNotFound)
+//	}
+//
+// should be
+//
+//	func get(w http.ResponseWriter, r *http.Request) {
+//		envelope.Fail(w, r, envelope.NotFound("NotFound", "no such user"))
+//	}
+//
+// Which functions set a status is computed from their code by the
+// handlerflow analyzer, across packages. A call that sets the status and
+// writes a body, like http.Error, is reported here only, not by rawwrite.
+// For http.Error with a constant code and http.NotFound in a handler that
+// has its *http.Request, a suggested fix rewrites the call to envelope.Fail.
+package rawstatus
