@@ -1,0 +1,166 @@
+package conformance
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"mime/multipart"
+	"net/url"
+	"strings"
+)
+
+var genKinds = []string{"params", "form", "multipart", "large", "nested", "invalid_utf8"}
+
+// unknownField is a parameter name no action is expected to have.
+const unknownField = "zz_conformance_unknown_field"
+
+// field resolves the "$int_field" style placeholders; "" means the option
+// the placeholder stands for was not given.
+func (o *Options) field(name string) string {
+	switch name {
+	case "$int_field":
+		return o.IntField
+	case "$required_field":
+		return o.RequiredField
+	case "$unknown_field":
+		return unknownField
+	}
+	return name
+}
+
+// needs returns why the case cannot run with these options, or "".
+func (o *Options) needs(c *Case, live bool) string {
+	switch {
+	case c.Handler != nil && (live || o.Wrap == nil):
+		return "needs Options.Wrap: wrapping cases run only in-process"
+	case c.Handler != nil:
+		return ""
+	case c.Maintenance && !o.maintenanceOn(live):
+		if live {
+			return "needs -maintenance: a server in maintenance mode"
+		}
+		return "needs Options.Maintenance"
+	case !c.Maintenance && live && o.InMaintenance:
+		return "the server is in maintenance mode"
+	}
+	reqs := []Request{c.Request}
+	if c.Expect.SameAs != nil {
+		reqs = append(reqs, *c.Expect.SameAs)
+	}
+	for _, r := range reqs {
+		if r.PlainHTTP && live && o.HTTPURL == "" {
+			return "needs -http-url: the server's plain-HTTP address"
+		}
+		if g := r.Generate; g != nil {
+			if (g.Kind == "params" || (g.Kind == "form" || g.Kind == "multipart") && g.Raw == "") && o.Params == "" {
+				return "needs -params: a valid parameters body for the action"
+			}
+			for k := range g.Set {
+				if o.field(k) == "" {
+					return "needs " + flagFor(k)
+				}
+				if k == "$unknown_field" && !o.Strict {
+					return "needs -strict: the action rejects unknown fields"
+				}
+			}
+			for _, k := range g.Delete {
+				if o.field(k) == "" {
+					return "needs " + flagFor(k)
+				}
+			}
+		}
+	}
+	if m := c.Expect.MessageNames; m != "" && o.field(m) == "" {
+		return "needs " + flagFor(m)
+	}
+	return ""
+}
+
+func flagFor(placeholder string) string {
+	switch placeholder {
+	case "$int_field":
+		return "-int-field: an integer parameter of the action"
+	case "$required_field":
+		return "-required-field: a required parameter of the action"
+	}
+	return placeholder
+}
+
+func (o *Options) maintenanceOn(live bool) bool {
+	if live {
+		return o.InMaintenance
+	}
+	return o.Maintenance != nil
+}
+
+// body returns the request's body and the Content-Type it implies.
+func (o *Options) body(r *Request) (body []byte, contentType string, err error) {
+	g := r.Generate
+	if g == nil {
+		return []byte(r.Body), "", nil
+	}
+	switch g.Kind {
+	case "params":
+		b, err := o.editParams(g)
+		return b, "", err
+	case "form":
+		v := url.Values{"params": {o.rawOrParams(g)}}
+		return []byte(v.Encode()), "application/x-www-form-urlencoded", nil
+	case "multipart":
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		if err := mw.WriteField("params", o.rawOrParams(g)); err != nil {
+			return nil, "", err
+		}
+		if err := mw.Close(); err != nil {
+			return nil, "", err
+		}
+		return buf.Bytes(), mw.FormDataContentType(), nil
+	case "large":
+		const head, tail = `{"padding":"`, `"}`
+		n := max(g.Bytes-len(head)-len(tail), 0)
+		return []byte(head + strings.Repeat("x", n) + tail), "", nil
+	case "nested":
+		d := max(g.Depth, 1)
+		var b bytes.Buffer
+		b.Grow(2*d + 8)
+		b.WriteString(`{"a":`)
+		b.WriteString(strings.Repeat("[", d))
+		b.WriteString(strings.Repeat("]", d))
+		b.WriteString("}")
+		return b.Bytes(), "", nil
+	case "invalid_utf8":
+		return []byte("{\"name\":\"caf\xe9 \xff\xfe\"}"), "", nil
+	}
+	return nil, "", fmt.Errorf("unknown generate kind %q", g.Kind)
+}
+
+func (o *Options) rawOrParams(g *BodyGen) string {
+	if g.Raw != "" {
+		return g.Raw
+	}
+	return o.Params
+}
+
+// editParams applies Set and Delete to the valid parameters, keeping the
+// rest as the user wrote it.
+func (o *Options) editParams(g *BodyGen) ([]byte, error) {
+	if len(g.Set) == 0 && len(g.Delete) == 0 {
+		return []byte(o.Params), nil
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(o.Params), &m); err != nil {
+		return nil, fmt.Errorf("the valid parameters are not a JSON object: %w", err)
+	}
+	for k, v := range g.Set {
+		b, err := json.Marshal(v)
+		if err != nil {
+			return nil, err
+		}
+		m[o.field(k)] = b
+	}
+	for _, k := range g.Delete {
+		delete(m, o.field(k))
+	}
+	return json.Marshal(m)
+}

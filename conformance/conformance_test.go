@@ -1,0 +1,142 @@
+package conformance_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/apienvelope/apienvelope/conformance"
+)
+
+// Every rule of SPEC's Requests and Responses sections, and W1, has cases.
+func TestSuiteCoversEveryRule(t *testing.T) {
+	cases := conformance.Suite()
+	rules := map[string]int{}
+	areas := map[string]int{}
+	ids := map[string]bool{}
+	for _, c := range cases {
+		rules[c.Rule]++
+		areas[c.Area]++
+		assert.False(t, ids[c.ID()], "duplicate case %s", c.ID())
+		ids[c.ID()] = true
+	}
+	for _, r := range []string{"R1", "R2", "R3", "R4", "R5", "S1", "S5", "S6", "S7", "W1"} {
+		assert.Positive(t, rules[r], "no case names rule %s", r)
+	}
+	// S2, S3 and S4 are checked on every answer rather than by own cases.
+	for _, a := range conformance.Areas {
+		assert.Positive(t, areas[a], "area %s has no cases", a)
+	}
+}
+
+// The embedded copy is the one in testdata/conformance, byte for byte: the
+// files there are the suite people read and edit.
+func TestEmbeddedCasesMatchTestdata(t *testing.T) {
+	src, err := filepath.Glob("../testdata/conformance/*.yaml")
+	require.NoError(t, err)
+	embedded, err := filepath.Glob("cases/*.yaml")
+	require.NoError(t, err)
+	require.Len(t, embedded, len(src), "run go generate ./conformance")
+	for _, f := range src {
+		want, err := os.ReadFile(f)
+		require.NoError(t, err)
+		got, err := os.ReadFile(filepath.Join("cases", filepath.Base(f)))
+		require.NoError(t, err, "run go generate ./conformance")
+		assert.Equal(t, string(want), string(got), "%s differs from its embedded copy: run go generate ./conformance", f)
+	}
+}
+
+func TestLoadRejectsUnknownKeys(t *testing.T) {
+	fsys := os.DirFS(t.TempDir())
+	_, err := conformance.Load(fsys)
+	require.Error(t, err, "no files")
+
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "x.yaml"), []byte("cases:\n  - name: a\n    rule: R3\n    expect: {stauts: error}\n"), 0o644))
+	_, err = conformance.Load(os.DirFS(dir))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "stauts")
+}
+
+// The reference server passes every case in-process, none skipped.
+func TestReferencePassesInProcess(t *testing.T) {
+	s := &refServer{}
+	rep := conformance.Run(t, s.handler(), refOptions(s))
+	assert.Zero(t, rep.Skipped, "every case should run against the reference")
+	assert.Equal(t, len(conformance.Suite()), rep.Passed)
+}
+
+// Over real TLS and plain HTTP listeners the reference passes every case
+// that a live server can be asked (wrapping needs in-process middleware).
+func TestReferencePassesOverTLS(t *testing.T) {
+	s := &refServer{}
+	tlsSrv := httptest.NewTLSServer(s.handler())
+	t.Cleanup(tlsSrv.Close)
+	plainSrv := httptest.NewServer(s.handler())
+	t.Cleanup(plainSrv.Close)
+
+	opts := refOptions(s)
+	opts.HTTPURL = plainSrv.URL
+	opts.Client = tlsSrv.Client()
+	rep, err := conformance.RunURL(t.Context(), tlsSrv.URL+actionPath, opts)
+	require.NoError(t, err)
+	assert.Zero(t, rep.Failed, problems(rep))
+	for _, r := range rep.Results {
+		if r.Outcome == conformance.Skip {
+			assert.True(t, strings.HasPrefix(r.Case, "wrapping/") || strings.Contains(r.Case, "maintenance"),
+				"%s was skipped: %s", r.Case, r.Reason)
+		}
+	}
+
+	// And in maintenance mode, the maintenance cases pass and only they run.
+	s.maintenance.Store(true)
+	opts.InMaintenance = true
+	rep, err = conformance.RunURL(t.Context(), tlsSrv.URL+actionPath, opts)
+	require.NoError(t, err)
+	assert.Zero(t, rep.Failed, problems(rep))
+	assert.Equal(t, 2, rep.Passed)
+}
+
+func TestBrokenServersFailNamingTheRule(t *testing.T) {
+	tests := []struct {
+		name    string
+		handler func(s *refServer) http.Handler
+		want    string
+	}{
+		{"404 sender", func(s *refServer) http.Handler { s.notFound = true; return s.handler() },
+			"S6: HTTP 404 is not an allowed status"},
+		{"flags dropper", func(s *refServer) http.Handler { return rewrite(s.handler(), dropFlags) },
+			`S4: "flags" is missing`},
+		{"X-Forwarded-Proto truster", func(s *refServer) http.Handler { s.trustAnyForwardedProto = true; return s.handler() },
+			"R2: forged X-Forwarded-Proto from an untrusted peer was believed"},
+		{"key sorter", func(s *refServer) http.Handler { return rewrite(s.handler(), sortKeys) },
+			"S1: keys are in the order data, flags, status, time, want status, time, flags, data"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := &refServer{}
+			h := tt.handler(s)
+			rep := conformance.RunHandler(t.Context(), h, refOptions(s))
+			require.Positive(t, rep.Failed)
+			assert.Contains(t, problems(rep), tt.want)
+
+			// And over the network.
+			tlsSrv := httptest.NewTLSServer(h)
+			t.Cleanup(tlsSrv.Close)
+			plainSrv := httptest.NewServer(h)
+			t.Cleanup(plainSrv.Close)
+			opts := refOptions(s)
+			opts.HTTPURL, opts.Insecure = plainSrv.URL, true
+			live, err := conformance.RunURL(t.Context(), tlsSrv.URL+actionPath, opts)
+			require.NoError(t, err)
+			require.Positive(t, live.Failed)
+			assert.Contains(t, problems(live), tt.want)
+		})
+	}
+}

@@ -1,0 +1,580 @@
+package conformance
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Options says what the target supports. The zero value runs every case
+// that needs nothing but the action itself.
+type Options struct {
+	// Action is the path the handler serves the action at, in-process
+	// runs only; "" means /api/v1/conformance/action. RunURL takes it from
+	// its URL.
+	Action string
+	// Params is a valid parameters body for the action, a JSON object.
+	// Without it the cases that need a successful call are skipped.
+	Params string
+	// Headers are sent with every request, such as an API key.
+	Headers http.Header
+	// IntField names an integer parameter of the action, to check that a
+	// string in it is a parameter-error that names it (R5).
+	IntField string
+	// RequiredField names a required parameter of the action.
+	RequiredField string
+	// Strict says the action rejects unknown parameters (R5, strict mode).
+	Strict bool
+	// PlainHTTP is what the target answers plain HTTP with (R2): "308",
+	// "301", "redirect" (either), "reject" (200 error HTTPSRequired), or ""
+	// for anything SPEC allows.
+	PlainHTTP string
+	// ToolkitCodes also checks the data.code this toolkit uses where SPEC
+	// fixes none, such as MalformedJSON.
+	ToolkitCodes bool
+
+	// Maintenance switches the handler's maintenance mode, in-process
+	// runs only; nil skips the maintenance cases.
+	Maintenance func(on bool)
+	// Wrap is the middleware the API puts around its handlers (at least
+	// the envelope and panic recovery), in-process runs only. The wrapping
+	// cases serve small net/http handlers through it (S7, W1); nil skips them.
+	Wrap func(http.Handler) http.Handler
+	// RemoteAddr is the peer address of in-process requests; "" means
+	// 192.0.2.10:41234, a documentation address no proxy list should trust.
+	RemoteAddr string
+
+	// HTTPURL is the target's plain-HTTP address, RunURL only, such as
+	// http://localhost:8080. Without it the plain-HTTP cases are skipped.
+	// Its path, if any, replaces the action's.
+	HTTPURL string
+	// InMaintenance says the live target is in maintenance mode now: only
+	// the maintenance cases run.
+	InMaintenance bool
+	// Client sends RunURL's requests; nil means a client that follows no
+	// redirect, uses no proxy and verifies TLS unless Insecure is set.
+	Client *http.Client
+	// Insecure skips TLS verification, for self-signed test certificates.
+	Insecure bool
+	// Timeout bounds each request; 0 means 30 seconds.
+	Timeout time.Duration
+
+	// Cases replaces the built-in suite (see Load).
+	Cases []*Case
+}
+
+// Outcome is a case's result.
+type Outcome string
+
+// The outcomes of a case.
+const (
+	Pass Outcome = "pass"
+	Fail Outcome = "fail"
+	Skip Outcome = "skip"
+)
+
+// Result is what one case found.
+type Result struct {
+	Case    string  `json:"case"`
+	Rule    string  `json:"rule"`
+	Outcome Outcome `json:"outcome"`
+	// Problems say why a case failed, each starting with the rule it breaks.
+	Problems []string `json:"problems,omitempty"`
+	// Reason says why a case was skipped.
+	Reason string `json:"reason,omitempty"`
+	// HTTP, Status and Code describe the (first) answer.
+	HTTP    int     `json:"http,omitempty"`
+	Status  string  `json:"status,omitempty"`
+	Code    string  `json:"code,omitempty"`
+	Seconds float64 `json:"seconds"`
+}
+
+// String is one line: PASS, FAIL or SKIP, the case, its rule, and why.
+func (r Result) String() string {
+	s := fmt.Sprintf("%s %s [%s]", strings.ToUpper(string(r.Outcome)), r.Case, r.Rule)
+	switch r.Outcome {
+	case Fail:
+		s += ": " + strings.Join(r.Problems, "; ")
+	case Skip:
+		s += ": " + r.Reason
+	}
+	return s
+}
+
+// Report is what a run found.
+type Report struct {
+	Target  string   `json:"target"`
+	Results []Result `json:"results"`
+	Passed  int      `json:"passed"`
+	Failed  int      `json:"failed"`
+	Skipped int      `json:"skipped"`
+}
+
+// Summary is "N passed, N failed".
+func (r *Report) Summary() string {
+	return fmt.Sprintf("%d passed, %d failed", r.Passed, r.Failed)
+}
+
+// OK reports whether no case failed.
+func (r *Report) OK() bool { return r.Failed == 0 }
+
+func (r *Report) add(res Result) {
+	r.Results = append(r.Results, res)
+	switch res.Outcome {
+	case Pass:
+		r.Passed++
+	case Fail:
+		r.Failed++
+	default:
+		r.Skipped++
+	}
+}
+
+// Run runs the suite against h in-process, one subtest per case, named
+// area/name: a failing case fails its subtest with the rules it breaks, a
+// case the options cannot support is skipped with the reason.
+func Run(t *testing.T, h http.Handler, opts Options) *Report {
+	t.Helper()
+	rn := newHandlerRunner(h, &opts)
+	rep := &Report{Target: rn.https.String()}
+	for _, c := range rn.cases() {
+		t.Run(c.ID(), func(t *testing.T) {
+			res := rn.run(t.Context(), c)
+			rep.add(res)
+			switch res.Outcome {
+			case Fail:
+				for _, p := range res.Problems {
+					t.Error(p)
+				}
+			case Skip:
+				t.Skip(res.Reason)
+			}
+		})
+	}
+	return rep
+}
+
+// RunHandler runs the suite against h in-process, as Run does, without a
+// testing.T. Requests over "https" carry a TLS connection state, those over
+// plain HTTP none.
+func RunHandler(ctx context.Context, h http.Handler, opts Options) *Report {
+	rn := newHandlerRunner(h, &opts)
+	return rn.runAll(ctx)
+}
+
+// RunURL runs the suite against the live action at target, such as
+// https://localhost:8443/api/v1/send/message. Requests go to target's host
+// and to Options.HTTPURL's, and nowhere else: no proxy, no redirect.
+func RunURL(ctx context.Context, target string, opts Options) (*Report, error) {
+	u, err := url.Parse(target)
+	if err != nil {
+		return nil, err
+	}
+	if u.Scheme != "https" && u.Scheme != "http" || u.Host == "" {
+		return nil, fmt.Errorf("conformance: the target %q is not an absolute http(s) URL", target)
+	}
+	rn := &runner{opts: &opts, live: true, https: u}
+	if opts.HTTPURL != "" {
+		p, err := url.Parse(opts.HTTPURL)
+		if err != nil {
+			return nil, err
+		}
+		if p.Scheme != "http" || p.Host == "" {
+			return nil, fmt.Errorf("conformance: the plain-HTTP address %q is not an absolute http URL", opts.HTTPURL)
+		}
+		if p.Path == "" || p.Path == "/" {
+			p.Path, p.RawPath = u.Path, u.RawPath
+		}
+		rn.plain = p
+	}
+	client := opts.Client
+	if client == nil {
+		client = &http.Client{
+			Transport: &http.Transport{
+				Proxy:           nil, // never send through a proxy from the environment
+				TLSClientConfig: &tls.Config{InsecureSkipVerify: opts.Insecure},
+				// A fresh connection per request keeps one case's broken
+				// answer from leaking into the next.
+				DisableKeepAlives: true,
+			},
+		}
+	}
+	// Never follow a redirect: R2's redirect is the answer under test, and
+	// following it would send to an address the user did not give.
+	c := *client
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	timeout := opts.Timeout
+	if timeout <= 0 {
+		timeout = 30 * time.Second
+	}
+	rn.send = func(ctx context.Context, req *http.Request, _ *Case) (*response, error) {
+		if !rn.allowed(req.URL) {
+			return nil, fmt.Errorf("refusing to send to %s: not an address the probe was given", req.URL.Host)
+		}
+		ctx, cancel := context.WithTimeout(ctx, timeout)
+		defer cancel()
+		resp, err := c.Do(req.WithContext(ctx))
+		if err != nil {
+			return nil, err
+		}
+		defer resp.Body.Close()
+		body, err := readAll(resp.Body, 64<<20)
+		if err != nil {
+			return nil, fmt.Errorf("reading the answer: %w", err)
+		}
+		return &response{
+			code:          resp.StatusCode,
+			header:        resp.Header,
+			body:          body,
+			contentLength: resp.ContentLength,
+			chunked:       slices.Contains(resp.TransferEncoding, "chunked"),
+		}, nil
+	}
+	return rn.runAll(ctx), nil
+}
+
+// runner runs cases against one target.
+type runner struct {
+	opts *Options
+	live bool
+	// https is the action's URL; plain its plain-HTTP URL, nil if unknown.
+	https, plain *url.URL
+	// send sends one request; c is the case it belongs to.
+	send func(ctx context.Context, req *http.Request, c *Case) (*response, error)
+}
+
+func (rn *runner) allowed(u *url.URL) bool {
+	if u.Host == rn.https.Host && u.Scheme == rn.https.Scheme {
+		return true
+	}
+	return rn.plain != nil && u.Host == rn.plain.Host && u.Scheme == rn.plain.Scheme
+}
+
+func (rn *runner) cases() []*Case {
+	if rn.opts.Cases != nil {
+		return rn.opts.Cases
+	}
+	return Suite()
+}
+
+func (rn *runner) runAll(ctx context.Context) *Report {
+	rep := &Report{Target: rn.https.String()}
+	for _, c := range rn.cases() {
+		rep.add(rn.run(ctx, c))
+	}
+	return rep
+}
+
+const inProcessHost = "api.example.test"
+
+func newHandlerRunner(h http.Handler, opts *Options) *runner {
+	action := opts.Action
+	if action == "" {
+		action = "/api/v1/conformance/action"
+	}
+	rn := &runner{
+		opts:  opts,
+		https: &url.URL{Scheme: "https", Host: inProcessHost, Path: action},
+		plain: &url.URL{Scheme: "http", Host: inProcessHost, Path: action},
+	}
+	remote := opts.RemoteAddr
+	if remote == "" {
+		remote = "192.0.2.10:41234"
+	}
+	rn.send = func(ctx context.Context, req *http.Request, c *Case) (*response, error) {
+		target := h
+		if c.Handler != nil {
+			target = opts.Wrap(specHandler(c.Handler))
+		}
+		// Turn the client request into what a server hands its handler.
+		req.RequestURI = req.URL.RequestURI()
+		req.RemoteAddr = remote
+		req.Host = req.URL.Host
+		if req.Body == nil {
+			req.Body = http.NoBody
+		}
+		if req.URL.Scheme == "https" {
+			req.TLS = &tls.ConnectionState{Version: tls.VersionTLS13, HandshakeComplete: true, ServerName: req.URL.Hostname()}
+		}
+		rec := httptest.NewRecorder()
+		resp := serve(target, rec, req)
+		resp.code = rec.Code
+		resp.header = rec.Header()
+		resp.body = rec.Body.Bytes()
+		resp.contentLength = -1
+		if cl := rec.Header().Get("Content-Length"); cl != "" {
+			if n, err := strconv.ParseInt(cl, 10, 64); err == nil {
+				resp.contentLength = n
+			}
+		}
+		return resp, nil
+	}
+	return rn
+}
+
+// serve calls the handler, catching the panics that would have reached
+// net/http's server.
+func serve(h http.Handler, w http.ResponseWriter, r *http.Request) (resp *response) {
+	resp = &response{}
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				resp.aborted = true
+			} else {
+				resp.panicked = v
+			}
+		}
+	}()
+	h.ServeHTTP(w, r)
+	return resp
+}
+
+// specHandler is a plain net/http handler that behaves as spec says. It
+// writes the way existing handlers do, which is what the wrapping cases test.
+func specHandler(spec *HandlerSpec) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		switch {
+		case spec.Abort:
+			panic(http.ErrAbortHandler)
+		case spec.Panic != "":
+			panic(spec.Panic)
+		}
+		for k, v := range spec.Headers {
+			w.Header().Set(k, v)
+		}
+		if spec.Status != 0 {
+			w.WriteHeader(spec.Status) // envelopevet: the wrapped handler under test writes its own status on purpose
+		}
+		if spec.Body != "" {
+			_, _ = w.Write([]byte(spec.Body)) // envelopevet: the wrapped handler under test writes its own body on purpose
+		}
+	})
+}
+
+// request builds the HTTP request a case describes.
+func (rn *runner) request(ctx context.Context, spec *Request) (*http.Request, error) {
+	base := rn.https
+	if spec.PlainHTTP {
+		base = rn.plain
+	}
+	ref, err := url.Parse(spec.Path)
+	if err != nil {
+		return nil, fmt.Errorf("the case's path %q: %w", spec.Path, err)
+	}
+	u := base.ResolveReference(ref)
+	if spec.Query != "" {
+		u.RawQuery = spec.Query
+	}
+	body, contentType, err := rn.opts.body(spec)
+	if err != nil {
+		return nil, err
+	}
+	method := spec.Method
+	if method == "" {
+		method = http.MethodPost
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	if len(body) == 0 {
+		req.Body, req.ContentLength = http.NoBody, 0
+	}
+	for k, vs := range rn.opts.Headers {
+		req.Header[http.CanonicalHeaderKey(k)] = slices.Clone(vs)
+	}
+	if contentType == "" && len(body) > 0 {
+		contentType = "application/json"
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	for k, v := range spec.Headers {
+		if v == "" {
+			req.Header.Del(k)
+		} else {
+			req.Header.Set(k, v)
+		}
+	}
+	return req, nil
+}
+
+func (rn *runner) do(ctx context.Context, c *Case, spec *Request) (*url.URL, *response, error) {
+	req, err := rn.request(ctx, spec)
+	if err != nil {
+		return nil, nil, err
+	}
+	u := *req.URL
+	resp, err := rn.send(ctx, req, c)
+	return &u, resp, err
+}
+
+// run runs one case.
+func (rn *runner) run(ctx context.Context, c *Case) (res Result) {
+	start := time.Now()
+	res = Result{Case: c.ID(), Rule: c.Rule, Outcome: Pass}
+	defer func() {
+		res.Seconds = sinceSeconds(start)
+		if res.Outcome == Pass && len(res.Problems) > 0 {
+			res.Outcome = Fail
+		}
+	}()
+	if reason := rn.opts.needs(c, rn.live); reason != "" {
+		res.Outcome, res.Reason = Skip, reason
+		return res
+	}
+	if c.Maintenance && !rn.live {
+		rn.opts.Maintenance(true)
+		defer rn.opts.Maintenance(false)
+	}
+	u, resp, err := rn.do(ctx, c, &c.Request)
+	if err != nil {
+		res.Problems = []string{c.Rule + ": the request failed: " + err.Error()}
+		return res
+	}
+	res.HTTP = resp.code
+	var env *parsed
+	res.Problems, env = rn.evaluate(c, u, resp)
+	if env != nil {
+		res.Status, res.Code = env.status, env.code
+	}
+	if c.Expect.SameAs != nil {
+		_, other, err := rn.do(ctx, c, c.Expect.SameAs)
+		if err != nil {
+			res.Problems = append(res.Problems, c.Rule+": the second request failed: "+err.Error())
+			return res
+		}
+		p, env2 := checkGeneric(other, false)
+		res.Problems = append(res.Problems, p...)
+		if env != nil && env2 != nil && (env.status != env2.status || env.code != env2.code) {
+			res.Problems = append(res.Problems, fmt.Sprintf("%s: %s got status %q code %q, but %s got status %q code %q",
+				c.Rule, describeRequest(&c.Request), env.status, env.code, describeRequest(c.Expect.SameAs), env2.status, env2.code))
+		}
+	}
+	return res
+}
+
+func describeRequest(r *Request) string {
+	switch {
+	case r.Generate != nil:
+		return "a generated " + r.Generate.Kind + " body"
+	case r.Body == "":
+		return "an empty body"
+	}
+	return "the body " + excerpt([]byte(r.Body))
+}
+
+// evaluate checks one answer against the generic rules and the case's
+// expectations.
+func (rn *runner) evaluate(c *Case, u *url.URL, resp *response) ([]string, *parsed) {
+	e := &c.Expect
+	rule := c.Rule
+	fail := func(detail string) string {
+		if e.Fail != "" {
+			return rule + ": " + e.Fail + ": " + detail
+		}
+		return rule + ": " + detail
+	}
+	switch {
+	case resp.panicked != nil:
+		return []string{fmt.Sprintf("S7: a panic escaped the handler: %v", resp.panicked)}, nil
+	case e.Aborted && !resp.aborted:
+		return []string{fail("the http.ErrAbortHandler panic was swallowed; it must abort the response")}, nil
+	case e.Aborted:
+		return nil, nil
+	case resp.aborted:
+		return []string{"S7: the handler aborted the response"}, nil
+	}
+	if e.HTTPSRequired {
+		var p []string
+		for _, q := range checkHTTPSRequired(resp, u, rn.opts.PlainHTTP) {
+			if strings.HasPrefix(q, "S") && len(q) > 2 && q[2] == ':' {
+				p = append(p, q) // a generic problem of a reject-mode envelope
+			} else {
+				p = append(p, fail(q))
+			}
+		}
+		return p, nil
+	}
+	var p []string
+	var env *parsed
+	if !(e.BodyOptional && len(resp.body) == 0) {
+		p, env = checkGeneric(resp, c.Request.Method == http.MethodHead)
+	}
+	if e.HTTP != 0 && resp.code != e.HTTP {
+		p = append(p, fail(fmt.Sprintf("got HTTP %d%s, want %d", resp.code, describe(resp), e.HTTP)))
+	}
+	for k, want := range e.Headers {
+		if got := resp.header.Get(k); !slices.Equal(headerTokens(got), headerTokens(want)) {
+			p = append(p, fail(fmt.Sprintf("header %s is %q, want %q", k, got, want)))
+		}
+	}
+	for _, k := range e.HeadersPresent {
+		if resp.header.Get(k) == "" {
+			p = append(p, fail("header "+k+" is missing"))
+		}
+	}
+	for _, k := range e.HeadersAbsent {
+		if resp.header.Get(k) != "" {
+			p = append(p, fail(fmt.Sprintf("header %s must not be sent, got %q", k, resp.header.Get(k))))
+		}
+	}
+	if env == nil {
+		if len(e.Status) > 0 && len(resp.body) > 0 {
+			p = append(p, fail("no envelope to check the status of"))
+		}
+		return p, env
+	}
+	if len(e.Status) > 0 && !slices.Contains(e.Status, env.status) {
+		p = append(p, fail(fmt.Sprintf("status is %q%s, want %s", env.status, codeNote(env), strings.Join(quoteAll(e.Status), " or "))))
+	}
+	if e.Code != "" && env.code != e.Code {
+		p = append(p, fail(fmt.Sprintf("data.code is %q, want %q", env.code, e.Code)))
+	}
+	if e.ToolkitCode != "" && rn.opts.ToolkitCodes && env.code != e.ToolkitCode {
+		p = append(p, fail(fmt.Sprintf("data.code is %q, want the toolkit's %q", env.code, e.ToolkitCode)))
+	}
+	if f := rn.opts.field(e.MessageNames); e.MessageNames != "" && !strings.Contains(env.message, f) {
+		p = append(p, fail(fmt.Sprintf("data.message %q does not name the field %q", env.message, f)))
+	}
+	if e.MessageContains != "" && !strings.Contains(env.message, e.MessageContains) {
+		p = append(p, fail(fmt.Sprintf("data.message %q does not contain %q", env.message, e.MessageContains)))
+	}
+	if e.MessageLacks != "" && strings.Contains(string(env.data), e.MessageLacks) {
+		p = append(p, fail(fmt.Sprintf("data shows %q: %s", e.MessageLacks, excerpt(env.data))))
+	}
+	if e.Data != "" {
+		var want, got bytes.Buffer
+		if err := json.Compact(&want, []byte(e.Data)); err != nil {
+			p = append(p, fmt.Sprintf("the case's expected data is not JSON: %v", err))
+		} else if err := json.Compact(&got, env.data); err != nil || !bytes.Equal(want.Bytes(), got.Bytes()) {
+			p = append(p, fail(fmt.Sprintf("data is %s, want %s", excerpt(env.data), e.Data)))
+		}
+	}
+	return p, env
+}
+
+func codeNote(env *parsed) string {
+	if env.code == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (code %q)", env.code)
+}
+
+func quoteAll(s []string) []string {
+	out := make([]string, len(s))
+	for i, v := range s {
+		out[i] = strconv.Quote(v)
+	}
+	return out
+}
