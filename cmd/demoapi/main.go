@@ -112,13 +112,15 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		Dev:            *dev,
 		Logger:         logger,
 	})
-	servers := []*http.Server{newHTTPServer(handler, logger)}
-	servers[0].TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	tlsSrv := newHTTPServer(handler, logger)
+	tlsSrv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	servers := []*http.Server{tlsSrv}
 	errc := make(chan error, 2)
-	go func() { errc <- servers[0].ServeTLS(tlsLn, "", "") }()
+	go func() { errc <- tlsSrv.ServeTLS(tlsLn, "", "") }()
 	if plainLn != nil {
-		servers = append(servers, newHTTPServer(handler, logger))
-		go func() { errc <- servers[1].Serve(plainLn) }()
+		plainSrv := newHTTPServer(handler, logger)
+		servers = append(servers, plainSrv)
+		go func() { errc <- plainSrv.Serve(plainLn) }()
 	}
 
 	onToggleSignal(ctx, func() {
