@@ -1,0 +1,197 @@
+package middleware_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/apienvelope/apienvelope/envelope"
+	"github.com/apienvelope/apienvelope/middleware"
+)
+
+// answer is one response read off the wire.
+type answer struct {
+	Code   int
+	Header http.Header
+	Keys   []string
+	Env    struct {
+		Status envelope.Status `json:"status"`
+		Time   float64         `json:"time"`
+		Flags  map[string]any  `json:"flags"`
+		Data   json.RawMessage `json:"data"`
+	}
+}
+
+func (a answer) dataCode(t *testing.T) string {
+	t.Helper()
+	var d struct{ Code string }
+	require.NoError(t, json.Unmarshal(a.Env.Data, &d))
+	return d.Code
+}
+
+// roundTrip sends a request with a real client and checks the envelope's
+// shape on the wire (SPEC S1).
+func roundTrip(t *testing.T, client *http.Client, req *http.Request) answer {
+	t.Helper()
+	resp, err := client.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	a := answer{Code: resp.StatusCode, Header: resp.Header}
+	require.Equal(t, "application/json; charset=utf-8", resp.Header.Get("Content-Type"), "%s", body)
+	require.Equal(t, strconv.Itoa(len(body)), resp.Header.Get("Content-Length"))
+	require.NoError(t, json.Unmarshal(body, &a.Env), "%s", body)
+	dec := json.NewDecoder(bytes.NewReader(body))
+	_, _ = dec.Token()
+	for dec.More() {
+		k, _ := dec.Token()
+		a.Keys = append(a.Keys, k.(string))
+		var skip json.RawMessage
+		require.NoError(t, dec.Decode(&skip))
+	}
+	require.Equal(t, []string{"status", "time", "flags", "data"}, a.Keys)
+	require.NotNil(t, a.Env.Flags)
+	require.Greater(t, a.Env.Time, 0.0)
+	return a
+}
+
+type echoParams struct {
+	Name string `json:"name" envelope:"required"`
+	Page int    `json:"page"`
+}
+
+func TestEnvelopeAndParamsOverTLS(t *testing.T) {
+	var runs int
+	action := envelope.Action(func(ctx context.Context, p echoParams) (map[string]any, error) {
+		runs++
+		switch p.Name {
+		case "panic":
+			panic("boom")
+		case "crash":
+			return nil, errors.New("secret detail")
+		}
+		envelope.SetPage(ctx, envelope.Pagination{}.Page(p.Page, 0, 100))
+		return map[string]any{"hello": p.Name}, nil
+	})
+	legacy := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "no such thing", http.StatusNotFound)
+	})
+	quiet := slog.New(slog.DiscardHandler)
+	chain := func(h http.Handler) http.Handler {
+		return middleware.Envelope(middleware.EnvelopeOptions{Logger: quiet})(
+			middleware.Params(middleware.ParamsOptions{MaxBytes: 1024})(h))
+	}
+	mux := http.NewServeMux()
+	mux.Handle("POST /api/v1/echo/hello", chain(action))
+	mux.Handle("POST /api/v1/legacy/find", chain(legacy))
+	srv := httptest.NewTLSServer(mux)
+	defer srv.Close()
+
+	cases := []struct {
+		name        string
+		path        string
+		contentType string
+		body        string
+		code        int
+		status      envelope.Status
+		dataCode    string
+		data        string
+		runs        int
+	}{
+		{name: "success", path: "/api/v1/echo/hello", body: `{"name":"ann","page":2}`, code: 200, status: envelope.StatusSuccess, data: `{"hello":"ann"}`, runs: 1},
+		{name: "missing field", path: "/api/v1/echo/hello", body: `{}`, code: 200, status: envelope.StatusParameterError, dataCode: envelope.CodeMissingParameter, runs: 0},
+		{name: "malformed", path: "/api/v1/echo/hello", body: `{"name":`, code: 200, status: envelope.StatusParameterError, dataCode: envelope.CodeMalformedJSON},
+		{name: "too large", path: "/api/v1/echo/hello", body: `{"name":"` + strings.Repeat("x", 2000) + `"}`, code: 200, status: envelope.StatusParameterError, dataCode: envelope.CodeBodyTooLarge},
+		{name: "content type", path: "/api/v1/echo/hello", contentType: "text/xml", body: `<a/>`, code: 200, status: envelope.StatusParameterError, dataCode: envelope.CodeUnsupportedContentType},
+		{name: "form params", path: "/api/v1/echo/hello", contentType: "application/x-www-form-urlencoded", body: `params=%7B%22name%22%3A%22bo%22%7D`, code: 200, status: envelope.StatusSuccess, data: `{"hello":"bo"}`, runs: 1},
+		{name: "unanticipated error", path: "/api/v1/echo/hello", body: `{"name":"crash"}`, code: 500, status: envelope.StatusInternalServerError, dataCode: envelope.CodeInternalServerError, runs: 1},
+		{name: "wrapped handler", path: "/api/v1/legacy/find", body: `{}`, code: 200, status: envelope.StatusNotFound, dataCode: "NotFound"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			runs = 0
+			req, err := http.NewRequest(http.MethodPost, srv.URL+c.path, strings.NewReader(c.body))
+			require.NoError(t, err)
+			ct := c.contentType
+			if ct == "" {
+				ct = "application/json"
+			}
+			req.Header.Set("Content-Type", ct)
+			a := roundTrip(t, srv.Client(), req)
+			assert.Equal(t, c.code, a.Code)
+			assert.Equal(t, c.status, a.Env.Status)
+			if c.dataCode != "" {
+				assert.Equal(t, c.dataCode, a.dataCode(t))
+			}
+			if c.data != "" {
+				assert.Equal(t, c.data, string(a.Env.Data))
+			}
+			assert.Equal(t, c.runs, runs, "action runs")
+			assert.NotContains(t, string(a.Env.Data), "secret detail")
+		})
+	}
+}
+
+func TestEnvelopeAccessLog(t *testing.T) {
+	var logs bytes.Buffer
+	h := middleware.Envelope(middleware.EnvelopeOptions{AccessLog: slog.New(slog.NewJSONHandler(&logs, nil))})(
+		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			envelope.Fail(w, r, envelope.NewError("NoRecipients", "none"))
+		}))
+	r := httptest.NewRequest(http.MethodPost, "/api/v1/send/message", nil)
+	r.Header.Set("X-Request-Id", "forged\nline")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, r)
+
+	var line map[string]any
+	require.NoError(t, json.Unmarshal(logs.Bytes(), &line), logs.String())
+	assert.Equal(t, "/api/v1/send/message", line["action"])
+	assert.Equal(t, "error", line["status"])
+	assert.Contains(t, line, "time")
+	id := rec.Header().Get("X-Request-Id")
+	assert.Regexp(t, `^[0-9a-f]+$`, id, "the ID is made by the server, not taken from the client")
+	assert.Equal(t, id, line["request_id"])
+}
+
+func TestNestedEnvelopesWriteOneEnvelope(t *testing.T) {
+	inner := middleware.Envelope(middleware.EnvelopeOptions{})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		envelope.Success(w, r, "once")
+	}))
+	outer := middleware.Envelope(middleware.EnvelopeOptions{})(inner)
+	rec := httptest.NewRecorder()
+	outer.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/", nil))
+	assert.Equal(t, 1, strings.Count(rec.Body.String(), `"status"`), rec.Body.String())
+	assert.Contains(t, rec.Body.String(), `"data":"once"`)
+}
+
+func TestParamsWithoutEnvelope(t *testing.T) {
+	h := middleware.Params(middleware.ParamsOptions{})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var p echoParams
+		if err := envelope.Decode(r, &p); err != nil {
+			envelope.Fail(w, r, err)
+			return
+		}
+		envelope.Success(w, r, p.Name)
+	}))
+	for body, want := range map[string]string{
+		`{"name":"x"}`: `"data":"x"`,
+		`[]`:           `"code":"ParametersNotObject"`,
+	} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body)))
+		assert.Equal(t, 200, rec.Code)
+		assert.Contains(t, rec.Body.String(), want)
+	}
+}
