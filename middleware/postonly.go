@@ -182,7 +182,7 @@ func validOrigin(s string) bool {
 	u, err := url.Parse(s)
 	return err == nil && u.Scheme != "" && u.Host != "" && u.Opaque == "" && u.User == nil &&
 		u.Path == "" && !u.ForceQuery && u.RawQuery == "" && u.Fragment == "" &&
-		s == u.Scheme+"://"+u.Host
+		strings.EqualFold(s, u.Scheme+"://"+u.Host)
 }
 
 // isToken reports whether s is an HTTP token (RFC 9110, section 5.6.2),
