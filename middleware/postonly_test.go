@@ -117,14 +117,14 @@ func TestPostOnlyCORS(t *testing.T) {
 			cors:   middleware.CORSOptions{AllowedOrigins: []string{app}},
 			method: http.MethodOptions, header: preflight("https://evil.example", "POST"),
 			status: "success", allowed: "",
-			want:   map[string]string{"Access-Control-Allow-Methods": ""},
+			want: map[string]string{"Access-Control-Allow-Methods": ""},
 		},
 		{
 			name:   "preflight for another method is not granted",
 			cors:   middleware.CORSOptions{AllowedOrigins: []string{app}},
 			method: http.MethodOptions, header: preflight(app, "DELETE"),
 			status: "success", allowed: "",
-			want:   map[string]string{"Access-Control-Allow-Methods": ""},
+			want: map[string]string{"Access-Control-Allow-Methods": ""},
 		},
 		{
 			name:   "any origin",
@@ -163,7 +163,7 @@ func TestPostOnlyCORS(t *testing.T) {
 			cors:   middleware.CORSOptions{AllowedOrigins: []string{app}},
 			method: http.MethodOptions,
 			status: "success", allowed: "",
-			want:   map[string]string{"Allow": "POST, OPTIONS"},
+			want: map[string]string{"Allow": "POST, OPTIONS"},
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
