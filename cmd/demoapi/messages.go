@@ -78,9 +78,53 @@ func parseExpansions(raw json.RawMessage) (expansions, error) {
 
 func (ex expansions) has(name string) bool { return ex["all"] || ex[name] }
 
+// messageJSON is the answer of messages/message, with its keys in
+// Postal's order. An expansion that was not asked for is left out; one that
+// was asked for and is empty is null, as in Postal.
+type messageJSON struct {
+	ID          int             `json:"id"`
+	Token       string          `json:"token"`
+	Status      *statusJSON     `json:"status,omitempty"`
+	Details     *detailsJSON    `json:"details,omitempty"`
+	PlainBody   json.RawMessage `json:"plain_body,omitempty"`
+	HTMLBody    json.RawMessage `json:"html_body,omitempty"`
+	Attachments json.RawMessage `json:"attachments,omitempty"`
+	Headers     json.RawMessage `json:"headers,omitempty"`
+	RawMessage  json.RawMessage `json:"raw_message,omitempty"`
+}
+
+type statusJSON struct {
+	Status              string   `json:"status"`
+	LastDeliveryAttempt float64  `json:"last_delivery_attempt"`
+	Held                bool     `json:"held"`
+	HoldExpiry          *float64 `json:"hold_expiry"`
+}
+
+type detailsJSON struct {
+	RcptTo          string  `json:"rcpt_to"`
+	MailFrom        string  `json:"mail_from"`
+	Subject         string  `json:"subject"`
+	MessageID       *string `json:"message_id"`
+	Timestamp       float64 `json:"timestamp"`
+	Direction       string  `json:"direction"`
+	Size            int     `json:"size"`
+	Bounce          bool    `json:"bounce"`
+	BounceForID     *int    `json:"bounce_for_id"`
+	Tag             *string `json:"tag"`
+	ReceivedWithSSL bool    `json:"received_with_ssl"`
+}
+
+type attachmentJSON struct {
+	Filename    string `json:"filename"`
+	ContentType string `json:"content_type"`
+	Data        string `json:"data"`
+	Size        int    `json:"size"`
+	Hash        string `json:"hash"`
+}
+
 // message is messages/message: what was stored, in the shape of Postal's
 // answer. Without _expansions that is the id and token only, as in Postal.
-func (d *demo) message(_ context.Context, p messageParams) (map[string]any, error) {
+func (d *demo) message(_ context.Context, p messageParams) (*messageJSON, error) {
 	id, ok, err := parseID(p.ID)
 	if err != nil {
 		return nil, err
@@ -96,69 +140,64 @@ func (d *demo) message(_ context.Context, p messageParams) (map[string]any, erro
 	if m == nil {
 		return nil, messageNotFound(p.ID)
 	}
-	out := map[string]any{"id": m.ID, "token": m.Token}
+	out := &messageJSON{ID: m.ID, Token: m.Token}
 	c := m.Content
 	if ex.has("status") {
 		last := m.Timestamp
 		for _, dl := range m.Deliveries {
 			last = dl.Timestamp
 		}
-		out["status"] = map[string]any{
-			"status":                m.Status,
-			"last_delivery_attempt": unixSeconds(last),
-			"held":                  m.Status == "Held",
-			"hold_expiry":           nil,
-		}
+		out.Status = &statusJSON{Status: m.Status, LastDeliveryAttempt: unixSeconds(last), Held: m.Status == "Held"}
 	}
 	if ex.has("details") {
-		out["details"] = map[string]any{
-			"rcpt_to":           m.RcptTo,
-			"mail_from":         m.MailFrom,
-			"subject":           m.Subject,
-			"message_id":        nullIfEmpty(m.MessageID),
-			"timestamp":         unixSeconds(m.Timestamp),
-			"direction":         "outgoing",
-			"size":              c.size,
-			"bounce":            m.Bounce,
-			"bounce_for_id":     nil,
-			"tag":               nullIfEmpty(m.Tag),
-			"received_with_ssl": true,
+		out.Details = &detailsJSON{
+			RcptTo: m.RcptTo, MailFrom: m.MailFrom, Subject: m.Subject, MessageID: nullIfEmpty(m.MessageID),
+			Timestamp: unixSeconds(m.Timestamp), Direction: "outgoing", Size: c.size, Bounce: m.Bounce,
+			Tag: nullIfEmpty(m.Tag), ReceivedWithSSL: true,
 		}
 	}
 	// The demo keeps the fields of send/message as they were given; it does
 	// not parse raw messages, so their bodies, attachments and headers are
-	// empty here and the raw message is the place to look.
+	// empty here and raw_message is the place to look.
 	if ex.has("plain_body") {
-		out["plain_body"] = nullIfEmpty(c.PlainBody)
+		out.PlainBody = mustMarshal(nullIfEmpty(c.PlainBody))
 	}
 	if ex.has("html_body") {
-		out["html_body"] = nullIfEmpty(c.HTMLBody)
+		out.HTMLBody = mustMarshal(nullIfEmpty(c.HTMLBody))
 	}
 	if ex.has("attachments") {
-		atts := make([]map[string]any, len(c.Attachments))
+		atts := make([]attachmentJSON, len(c.Attachments))
 		for i, a := range c.Attachments {
-			sum := sha1.Sum(a.Data)
-			atts[i] = map[string]any{
-				"filename":     a.Name,
-				"content_type": a.ContentType,
-				"data":         base64.StdEncoding.EncodeToString(a.Data),
-				"size":         len(a.Data),
-				"hash":         hex.EncodeToString(sum[:]),
+			sum := sha1.Sum(a.Data) // Postal's attachment hash
+			atts[i] = attachmentJSON{
+				Filename: a.Name, ContentType: a.ContentType, Data: base64.StdEncoding.EncodeToString(a.Data),
+				Size: len(a.Data), Hash: hex.EncodeToString(sum[:]),
 			}
 		}
-		out["attachments"] = atts
+		out.Attachments = mustMarshal(atts)
 	}
 	if ex.has("headers") {
-		out["headers"] = headersOf(m)
+		out.Headers = mustMarshal(headersOf(m))
 	}
 	if ex.has("raw_message") {
+		var raw *string
 		if c.Raw != nil {
-			out["raw_message"] = base64.StdEncoding.EncodeToString(c.Raw)
-		} else {
-			out["raw_message"] = nil
+			s := base64.StdEncoding.EncodeToString(c.Raw)
+			raw = &s
 		}
+		out.RawMessage = mustMarshal(raw)
 	}
 	return out, nil
+}
+
+// mustMarshal encodes values that cannot fail to encode: strings, string
+// maps and slices of plain structs.
+func mustMarshal(v any) json.RawMessage {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
 }
 
 // headersOf gives the headers of a send/message message as Postal lists
