@@ -31,8 +31,10 @@ func (o *Options) field(name string) string {
 // needs returns why the case cannot run with these options, or "".
 func (o *Options) needs(c *Case, live bool) string {
 	switch {
-	case c.Handler != nil && (live || o.Wrap == nil):
-		return "needs Options.Wrap: wrapping cases run only in-process"
+	case c.Handler != nil && live:
+		return "runs only in-process: conformance.Run with Options.Wrap"
+	case c.Handler != nil && o.Wrap == nil:
+		return "needs Options.Wrap"
 	case c.Handler != nil:
 		return ""
 	case c.Maintenance && !o.maintenanceOn(live):

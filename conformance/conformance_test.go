@@ -83,7 +83,7 @@ func TestReferencePassesOverTLS(t *testing.T) {
 
 	opts := refOptions(s)
 	opts.HTTPURL = plainSrv.URL
-	opts.Client = tlsSrv.Client()
+	opts.Insecure = true
 	rep, err := conformance.RunURL(t.Context(), tlsSrv.URL+actionPath, opts)
 	require.NoError(t, err)
 	assert.Zero(t, rep.Failed, problems(rep))

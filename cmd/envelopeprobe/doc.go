@@ -1,0 +1,41 @@
+// Command envelopeprobe checks that a live API keeps the envelope wire
+// contract (SPEC.md), by running the conformance suite against one of its
+// actions:
+//
+//	envelopeprobe [flags] https://host/api/v1/controller/action
+//
+// It prints one line per case, PASS, FAIL or SKIP with the case, the SPEC
+// rule it checks and, for a failure, what broke which rule, then a line
+// "N passed, N failed" alone, and exits 1 if any case failed (2 on bad
+// usage). With -json it prints the report as JSON instead.
+//
+// It sends requests to the target's host and to the -http-url address and
+// nowhere else: no proxy from the environment, no redirect followed.
+//
+// The flags say what the target supports:
+//
+//	-params JSON         a valid parameters body for the action; the cases
+//	                     that need a successful call are skipped without it
+//	-header 'K: V'       a header for every request, such as an API key
+//	                     (repeatable)
+//	-http-url URL        the server's plain-HTTP address, for the R2 cases
+//	-plain-http MODE     what plain HTTP gets: 308, 301, redirect (either),
+//	                     reject (200 error HTTPSRequired); default anything
+//	                     SPEC allows
+//	-int-field NAME      an integer parameter, for the wrong-type case
+//	-required-field NAME a required parameter, for the missing-field case
+//	-strict              the action rejects unknown parameters
+//	-maintenance         the server is in maintenance mode now: only the
+//	                     maintenance cases run
+//	-toolkit-codes       also check this toolkit's own parameter-error codes
+//	-insecure            skip TLS verification (self-signed certificates)
+//	-cases DIR           run the YAML case files in DIR instead of the
+//	                     built-in suite
+//
+// For example, against the demo API:
+//
+//	envelopeprobe -insecure -http-url http://localhost:8080 \
+//	    -header 'X-Server-API-Key: demo-key' \
+//	    -params '{"to":["a@example.com"],"from":"b@example.com","subject":"Hi","plain_body":"Hello"}' \
+//	    https://localhost:8443/api/v1/send/message
+package main
