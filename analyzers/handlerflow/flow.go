@@ -18,7 +18,7 @@ type sources uint64
 // analysed with every function literal nested in it, so that closures see
 // the variables they capture.
 type unit struct {
-	root    ast.Node    // *ast.FuncDecl or *ast.FuncLit
+	root    ast.Node // *ast.FuncDecl or *ast.FuncLit
 	file    *ast.File
 	fn      *types.Func // nil for a package-level literal
 	nslots  int
@@ -27,7 +27,7 @@ type unit struct {
 
 	initial map[types.Object]sources
 	flows   []flow
-	results []ast.Expr    // expressions returned by fn itself
+	results []ast.Expr     // expressions returned by fn itself
 	named   []types.Object // fn's named results
 	calls   []site         // calls and method values, for sinks
 

@@ -85,7 +85,11 @@ func fix(pass *analysis.Pass, f handlerflow.Finding) []analysis.SuggestedFix {
 		if f.Request == nil || len(call.Args) != 3 {
 			return nil
 		}
-		code, ok := constant.Int64Val(pass.TypesInfo.Types[call.Args[2]].Value)
+		value := pass.TypesInfo.Types[call.Args[2]].Value
+		if value == nil || value.Kind() != constant.Int {
+			return nil
+		}
+		code, ok := constant.Int64Val(value)
 		msg, okMsg := envelopefix.Source(pass, call.Args[1])
 		if !ok || !okMsg || http.StatusText(int(code)) == "" {
 			return nil

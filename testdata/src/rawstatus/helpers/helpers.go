@@ -1,0 +1,33 @@
+// Package helpers calls functions of other packages that write: render one
+// package away, inner two packages away through outer.
+package helpers
+
+import (
+	"net/http"
+
+	"helpers/outer"
+	"render"
+)
+
+func third(w http.ResponseWriter, r *http.Request) {
+	render.Status(w, 400)             // want `raw status: render.Status sets the HTTP status of w`
+	render.Problem(w, 400, "problem") // want `raw status: render.Problem`
+	render.Header(w)
+}
+
+func twoAway(w http.ResponseWriter, r *http.Request) {
+	outer.Reject(w)              // want `raw status: outer.Reject`
+	outer.Responder(w).Done()    // want `raw status: \(helpers/inner.Responder\).Done|raw status: \(inner.Responder\).Done`
+	resp := outer.Responder(nil)
+	resp.Done()
+}
+
+// A local helper with the writer is a handler itself, and so is reported
+// inside as well as where it is called.
+func fail(w http.ResponseWriter, code int) {
+	w.WriteHeader(code) // want `raw status`
+}
+
+func caller(w http.ResponseWriter, r *http.Request) {
+	fail(w, 400) // want `raw status: helpers.fail`
+}
