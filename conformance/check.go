@@ -62,7 +62,8 @@ var camelCase = regexp.MustCompile(`^[A-Z][A-Za-z0-9]*$`)
 // envelope when one could be read.
 func checkGeneric(resp *response, head bool) ([]string, *parsed) {
 	var p []string
-	if _, ok := map[int]bool{200: true, 500: true, 503: true}[resp.code]; !ok {
+	allowed := resp.code == 200 || resp.code == 500 || resp.code == 503
+	if !allowed {
 		p = append(p, fmt.Sprintf("S6: HTTP %d is not an allowed status", resp.code))
 	}
 	ct := resp.header.Get("Content-Type")
@@ -87,7 +88,7 @@ func checkGeneric(resp *response, head bool) ([]string, *parsed) {
 	if env == nil {
 		return p, nil
 	}
-	if want, ok := statusHTTP[env.status]; ok && want != resp.code {
+	if want, ok := statusHTTP[env.status]; ok && allowed && want != resp.code {
 		p = append(p, fmt.Sprintf("S2: status %q must come with HTTP %d, not %d", env.status, want, resp.code))
 	}
 	return p, env
@@ -160,7 +161,8 @@ func parseEnvelope(body []byte) (*parsed, []string) {
 	}
 	if raw, ok := fields["time"]; ok {
 		var t json.Number
-		if err := json.Unmarshal(raw, &t); err != nil {
+		// json.Number also takes a quoted number, which is no number.
+		if err := json.Unmarshal(raw, &t); err != nil || bytes.HasPrefix(bytes.TrimSpace(raw), []byte(`"`)) {
 			p = append(p, "S3: time is not a number: "+string(raw))
 		} else if f, err := t.Float64(); err != nil || f < 0 {
 			p = append(p, "S3: time is negative: "+string(raw))
@@ -169,7 +171,7 @@ func parseEnvelope(body []byte) (*parsed, []string) {
 	if raw, ok := fields["flags"]; ok && !isObject(raw) {
 		p = append(p, "S4: flags is not an object: "+excerpt(raw))
 	}
-	if raw, ok := fields["data"]; ok && env.status != "" && env.status != "success" {
+	if raw, ok := fields["data"]; ok && env.status != "success" && statusHTTP[env.status] != 0 {
 		p = append(p, checkErrorData(env, raw)...)
 	}
 	return env, p

@@ -1,6 +1,7 @@
 package conformance_test
 
 import (
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/apienvelope/apienvelope/conformance"
+	"github.com/apienvelope/apienvelope/middleware"
 )
 
 // Every rule of SPEC's Requests and Responses sections, and W1, has cases.
@@ -139,4 +141,22 @@ func TestBrokenServersFailNamingTheRule(t *testing.T) {
 			assert.Contains(t, problems(live), tt.want)
 		})
 	}
+}
+
+// The toolkit's own Router, Envelope and Recover pass the whole suite
+// in-process, wrapping cases included.
+func TestToolkitRouterPassesInProcess(t *testing.T) {
+	quiet := slog.New(slog.DiscardHandler)
+	rep := conformance.Run(t, exampleAPI(), conformance.Options{
+		Action:       "/api/v1/messages/list",
+		Params:       `{"page":1}`,
+		IntField:     "page",
+		PlainHTTP:    "308",
+		ToolkitCodes: true,
+		Wrap: middleware.NewChain(
+			middleware.Envelope(middleware.EnvelopeOptions{Logger: quiet}),
+			middleware.Recover(middleware.RecoverOptions{Logger: quiet}),
+		).Then,
+	})
+	assert.Zero(t, rep.Failed)
 }
