@@ -22,14 +22,14 @@ import (
 // fuzzActionParams has a field of every kind a typed action's parameters
 // commonly have, one of them required.
 type fuzzActionParams struct {
-	Name  string          `json:"name" envelope:"required"`
-	Page  int             `json:"page"`
-	Ratio float64         `json:"ratio"`
-	On    *bool           `json:"on"`
-	Tags  []string        `json:"tags"`
-	Meta  map[string]any  `json:"meta"`
+	Name  string           `json:"name" envelope:"required"`
+	Page  int              `json:"page"`
+	Ratio float64          `json:"ratio"`
+	On    *bool            `json:"on"`
+	Tags  []string         `json:"tags"`
+	Meta  map[string]any   `json:"meta"`
 	Inner struct{ A int8 } `json:"inner"`
-	Raw   json.RawMessage `json:"raw"`
+	Raw   json.RawMessage  `json:"raw"`
 }
 
 // fuzzLimit is the body limit of the chain FuzzTypedActionChain drives.
