@@ -27,9 +27,10 @@ type RouterOptions struct {
 	// enforces HTTPS itself.
 	HTTPS *HTTPSOptions
 	// Middleware is applied around every request, outermost first, inside
-	// Envelope and Recover and before the request is routed: Maintenance,
-	// for example. Wrap a single action's handler in a Chain to apply
-	// middleware to it alone.
+	// Envelope and Recover, before the method is checked and the request
+	// routed: Maintenance belongs here. Middleware that reads the body,
+	// such as Params, belongs around an action's handler (see Chain), so
+	// that it never runs for an unknown action or another method.
 	Middleware []Middleware
 }
 
