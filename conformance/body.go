@@ -24,6 +24,8 @@ func (o *Options) field(name string) string {
 		return o.RequiredField
 	case "$unknown_field":
 		return unknownField
+	case "$panic_action":
+		return o.PanicAction
 	}
 	return name
 }
@@ -52,6 +54,17 @@ func (o *Options) needs(c *Case, live bool) string {
 	for _, r := range reqs {
 		if r.PlainHTTP && live && o.HTTPURL == "" {
 			return "needs -http-url: the server's plain-HTTP address"
+		}
+		switch {
+		case r.Peer == "trusted" && live && !o.TrustedProxy:
+			return "needs -trusted-proxy: a target that trusts this machine as a proxy"
+		case r.Peer == "trusted" && !live && o.TrustedProxyAddr == "":
+			return "needs Options.TrustedProxyAddr"
+		case r.Peer == "untrusted" && live && o.TrustedProxy:
+			return "the target trusts this machine as a proxy"
+		}
+		if strings.HasPrefix(r.Path, "$") && o.field(r.Path) == "" {
+			return "needs " + flagFor(r.Path)
 		}
 		if g := r.Generate; g != nil {
 			if (g.Kind == "params" || (g.Kind == "form" || g.Kind == "multipart") && g.Raw == "") && o.Params == "" {
@@ -84,6 +97,8 @@ func flagFor(placeholder string) string {
 		return "-int-field: an integer parameter of the action"
 	case "$required_field":
 		return "-required-field: a required parameter of the action"
+	case "$panic_action":
+		return "-panic-action: the path of an action that panics"
 	}
 	return placeholder
 }

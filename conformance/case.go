@@ -48,8 +48,13 @@ type Request struct {
 	// a live server, without TLS in-process.
 	PlainHTTP bool `yaml:"plain_http"`
 	// Path is a URL reference resolved against the action's URL: "" is the
-	// action itself, "zz-other" a sibling action of the same controller.
+	// action itself, "zz-other" a sibling action of the same controller,
+	// "$panic_action" Options.PanicAction.
 	Path string `yaml:"path"`
+	// Peer is who sends the request: "trusted" a proxy the target trusts
+	// (Options.TrustedProxyAddr, or TrustedProxy), "untrusted" anyone else
+	// for sure, "" either.
+	Peer string `yaml:"peer"`
 	// Query is the raw query string.
 	Query string `yaml:"query"`
 	// Headers are set on the request after Options.Headers; an empty value
@@ -249,6 +254,9 @@ func parseFile(name string, data []byte) ([]*Case, error) {
 			return nil, fmt.Errorf("conformance: %s: case %q names no rule", name, c.Name)
 		}
 		seen[c.Name] = true
+		if p := c.Request.Peer; p != "" && p != "trusted" && p != "untrusted" {
+			return nil, fmt.Errorf("conformance: %s: case %q: peer must be trusted or untrusted, not %q", name, c.Name, p)
+		}
 		if g := c.Request.Generate; g != nil && !slices.Contains(genKinds, g.Kind) {
 			return nil, fmt.Errorf("conformance: %s: case %q: unknown generate kind %q", name, c.Name, g.Kind)
 		}

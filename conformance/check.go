@@ -29,6 +29,8 @@ type response struct {
 	aborted bool
 	// panicked holds another panic that escaped the handler in-process.
 	panicked any
+	// elapsed is how long the request took, seen from the client.
+	elapsed time.Duration
 }
 
 // parsed is an envelope's fields, as sent.
@@ -90,6 +92,9 @@ func checkGeneric(resp *response, head bool) ([]string, *parsed) {
 	}
 	if want, ok := statusHTTP[env.status]; ok && allowed && want != resp.code {
 		p = append(p, fmt.Sprintf("S2: status %q must come with HTTP %d, not %d", env.status, want, resp.code))
+	}
+	if q := checkTime(env.time, resp.elapsed); q != "" {
+		p = append(p, q)
 	}
 	return p, env
 }
@@ -170,6 +175,8 @@ func parseEnvelope(body []byte) (*parsed, []string) {
 	}
 	if raw, ok := fields["flags"]; ok && !isObject(raw) {
 		p = append(p, "S4: flags is not an object: "+excerpt(raw))
+	} else if ok {
+		p = append(p, checkFlags(raw)...)
 	}
 	if raw, ok := fields["data"]; ok && env.status != "success" && statusHTTP[env.status] != 0 {
 		p = append(p, checkErrorData(env, raw)...)
@@ -338,4 +345,54 @@ func readAll(r io.Reader, limit int64) ([]byte, error) {
 // sinceSeconds is for reports.
 func sinceSeconds(start time.Time) float64 {
 	return time.Since(start).Seconds()
+}
+
+// timeSlack covers the coarsest rounding SPEC mentions (2 decimals), which
+// may round a fast request up to 0.01.
+const timeSlack = 0.011
+
+// checkTime checks that "time" is seconds (S3): no more than the whole
+// request took as the client saw it, which catches milliseconds.
+func checkTime(raw json.RawMessage, elapsed time.Duration) string {
+	var t float64
+	if elapsed <= 0 || json.Unmarshal(raw, &t) != nil {
+		return ""
+	}
+	if t > elapsed.Seconds()+timeSlack {
+		return fmt.Sprintf("S3: time is %s seconds, more than the %.6f seconds the whole request took: not seconds?", raw, elapsed.Seconds())
+	}
+	return ""
+}
+
+// checkFlags checks the shapes SPEC gives the pagination and sorting flags
+// (S4), where they are present.
+func checkFlags(raw json.RawMessage) []string {
+	var flags map[string]json.RawMessage
+	if json.Unmarshal(raw, &flags) != nil {
+		return nil
+	}
+	var p []string
+	if pg, ok := flags["paginated"]; ok {
+		var m map[string]json.RawMessage
+		if json.Unmarshal(pg, &m) != nil {
+			p = append(p, "S4: flags.paginated is not an object: "+excerpt(pg))
+		} else {
+			for _, k := range []string{"page", "per_page", "total_pages", "total_records"} {
+				var n uint64
+				if err := json.Unmarshal(m[k], &n); err != nil {
+					p = append(p, fmt.Sprintf("S4: flags.paginated.%s is not a non-negative integer: %s", k, excerpt(m[k])))
+				}
+			}
+		}
+	}
+	if st, ok := flags["sorted"]; ok {
+		var sorted struct {
+			By    *string `json:"by"`
+			Order string  `json:"order"`
+		}
+		if err := json.Unmarshal(st, &sorted); err != nil || sorted.By == nil || (sorted.Order != "asc" && sorted.Order != "desc") {
+			p = append(p, `S4: flags.sorted is not {"by": "<field>", "order": "asc" or "desc"}: `+excerpt(st))
+		}
+	}
+	return p
 }

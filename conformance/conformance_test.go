@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -68,7 +69,7 @@ func TestLoadRejectsUnknownKeys(t *testing.T) {
 
 // The reference server passes every case in-process, none skipped.
 func TestReferencePassesInProcess(t *testing.T) {
-	s := &refServer{}
+	s := &refServer{trusted: []netip.Prefix{docProxy}}
 	rep := conformance.Run(t, s.handler(), refOptions(s))
 	assert.Zero(t, rep.Skipped, "every case should run against the reference")
 	assert.Equal(t, len(conformance.Suite()), rep.Passed)
@@ -91,10 +92,27 @@ func TestReferencePassesOverTLS(t *testing.T) {
 	assert.Zero(t, rep.Failed, problems(rep))
 	for _, r := range rep.Results {
 		if r.Outcome == conformance.Skip {
-			assert.True(t, strings.HasPrefix(r.Case, "wrapping/") || strings.Contains(r.Case, "maintenance"),
-				"%s was skipped: %s", r.Case, r.Reason)
+			assert.True(t, strings.HasPrefix(r.Case, "wrapping/") || strings.Contains(r.Case, "maintenance") ||
+				strings.Contains(r.Case, "trusted-proxy"), "%s was skipped: %s", r.Case, r.Reason)
 		}
 	}
+
+	// With the loopback as a trusted proxy, the trusted-proxy cases run and
+	// pass, and the forged ones cannot run.
+	s.trusted = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
+	opts.TrustedProxy = true
+	rep, err = conformance.RunURL(t.Context(), tlsSrv.URL+actionPath, opts)
+	require.NoError(t, err)
+	assert.Zero(t, rep.Failed, problems(rep))
+	for _, r := range rep.Results {
+		switch {
+		case strings.Contains(r.Case, "trusted-proxy"):
+			assert.Equal(t, conformance.Pass, r.Outcome, r.Case)
+		case strings.HasPrefix(r.Case, "transport/forged"):
+			assert.Equal(t, conformance.Skip, r.Outcome, r.Case)
+		}
+	}
+	opts.TrustedProxy = false
 
 	// And in maintenance mode, the maintenance cases pass and only they run.
 	s.maintenance.Store(true)

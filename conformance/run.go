@@ -53,6 +53,13 @@ type Options struct {
 	// RemoteAddr is the peer address of in-process requests; "" means
 	// 192.0.2.10:41234, a documentation address no proxy list should trust.
 	RemoteAddr string
+	// TrustedProxyAddr is a peer address (host:port) the handler trusts as
+	// a TLS-terminating proxy, in-process runs only: the cases of a proxy
+	// saying "https" come from it. "" skips them.
+	TrustedProxyAddr string
+	// PanicAction is the path of an action that panics, such as a debug
+	// action; "" skips the case that checks the 500 envelope live (S7).
+	PanicAction string
 
 	// HTTPURL is the target's plain-HTTP address, RunURL only, such as
 	// http://localhost:8080. Without it the plain-HTTP cases are skipped.
@@ -61,6 +68,10 @@ type Options struct {
 	// InMaintenance says the live target is in maintenance mode now: only
 	// the maintenance cases run.
 	InMaintenance bool
+	// TrustedProxy says the live target trusts this machine's address as a
+	// TLS-terminating proxy: the trusted-proxy cases run, and the cases of
+	// a forged X-Forwarded-Proto from an untrusted peer cannot.
+	TrustedProxy bool
 	// Client sends RunURL's requests; nil means a client that uses no
 	// proxy, verifies TLS unless Insecure is set and honours
 	// "Expect: 100-continue". RunURL follows no redirect with either.
@@ -221,7 +232,7 @@ func RunURL(ctx context.Context, target string, opts Options) (*Report, error) {
 	if timeout <= 0 {
 		timeout = 30 * time.Second
 	}
-	rn.send = func(ctx context.Context, req *http.Request, _ *Case) (*response, error) {
+	rn.send = func(ctx context.Context, req *http.Request, _ *Case, _ *Request) (*response, error) {
 		if !rn.allowed(req.URL) {
 			return nil, fmt.Errorf("refusing to send to %s: not an address the probe was given", req.URL.Host)
 		}
@@ -253,8 +264,9 @@ type runner struct {
 	live bool
 	// https is the action's URL; plain its plain-HTTP URL, nil if unknown.
 	https, plain *url.URL
-	// send sends one request; c is the case it belongs to.
-	send func(ctx context.Context, req *http.Request, c *Case) (*response, error)
+	// send sends one request; c is the case it belongs to, spec what
+	// the case says of the request.
+	send func(ctx context.Context, req *http.Request, c *Case, spec *Request) (*response, error)
 }
 
 func (rn *runner) allowed(u *url.URL) bool {
@@ -295,7 +307,7 @@ func newHandlerRunner(h http.Handler, opts *Options) *runner {
 	if remote == "" {
 		remote = "192.0.2.10:41234"
 	}
-	rn.send = func(ctx context.Context, req *http.Request, c *Case) (*response, error) {
+	rn.send = func(ctx context.Context, req *http.Request, c *Case, spec *Request) (*response, error) {
 		target := h
 		if c.Handler != nil {
 			target = opts.Wrap(specHandler(c.Handler))
@@ -303,6 +315,9 @@ func newHandlerRunner(h http.Handler, opts *Options) *runner {
 		// Turn the client request into what a server hands its handler.
 		req.RequestURI = req.URL.RequestURI()
 		req.RemoteAddr = remote
+		if spec.Peer == "trusted" {
+			req.RemoteAddr = opts.TrustedProxyAddr
+		}
 		req.Host = req.URL.Host
 		if req.Body == nil {
 			req.Body = http.NoBody
@@ -371,7 +386,11 @@ func (rn *runner) request(ctx context.Context, spec *Request) (*http.Request, er
 	if spec.PlainHTTP {
 		base = rn.plain
 	}
-	ref, err := url.Parse(spec.Path)
+	p := spec.Path
+	if strings.HasPrefix(p, "$") {
+		p = rn.opts.field(p)
+	}
+	ref, err := url.Parse(p)
 	if err != nil {
 		return nil, fmt.Errorf("the case's path %q: %w", spec.Path, err)
 	}
@@ -419,7 +438,11 @@ func (rn *runner) do(ctx context.Context, c *Case, spec *Request) (*url.URL, *re
 		return nil, nil, err
 	}
 	u := *req.URL
-	resp, err := rn.send(ctx, req, c)
+	start := time.Now()
+	resp, err := rn.send(ctx, req, c, spec)
+	if resp != nil {
+		resp.elapsed = time.Since(start)
+	}
 	return &u, resp, err
 }
 

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -22,7 +23,10 @@ import (
 	"github.com/apienvelope/apienvelope/middleware"
 )
 
-const actionPath = "/api/v1/send/message"
+const (
+	actionPath = "/api/v1/send/message"
+	panicPath  = "/api/v1/debug/panic"
+)
 
 type sendParams struct {
 	To      []string `json:"to" envelope:"required"`
@@ -42,6 +46,9 @@ func refOptions(s *refServer) conformance.Options {
 		PlainHTTP:     "308",
 		Maintenance:   s.maintenance.Store,
 		Wrap:          wrap,
+
+		TrustedProxyAddr: "198.51.100.7:41000",
+		PanicAction:      panicPath,
 	}
 }
 
@@ -52,7 +59,12 @@ type refServer struct {
 	trustAnyForwardedProto bool
 	// notFound answers unknown actions with a plain 404 (S6).
 	notFound bool
+	// trusted lists the proxies believed about HTTPS.
+	trusted []netip.Prefix
 }
+
+// docProxy is the documentation network refOptions' TrustedProxyAddr is in.
+var docProxy = netip.MustParsePrefix("198.51.100.0/24")
 
 // wrap is the middleware around every handler: the envelope and recovery.
 func wrap(h http.Handler) http.Handler {
@@ -74,6 +86,9 @@ func (s *refServer) handler() http.Handler {
 			envelope.Fail(w, r, envelope.NewError(envelope.CodeMethodNotAllowed, "Only POST is allowed"))
 			return
 		}
+		if r.URL.Path == panicPath {
+			panic("boom")
+		}
 		if r.URL.Path != actionPath {
 			envelope.Fail(w, r, envelope.NewError(envelope.CodeUnknownAction, "No such action"))
 			return
@@ -82,7 +97,8 @@ func (s *refServer) handler() http.Handler {
 	})
 	enveloped := wrap(inner)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		https := r.TLS != nil || s.trustAnyForwardedProto && r.Header.Get("X-Forwarded-Proto") == "https"
+		https := r.TLS != nil || s.trustAnyForwardedProto && r.Header.Get("X-Forwarded-Proto") == "https" ||
+			s.fromTrustedProxy(r) && (r.Header.Get("X-Forwarded-Proto") == "https" || strings.Contains(r.Header.Get("Forwarded"), "proto=https"))
 		if !https {
 			w.Header().Set("Location", "https://"+r.Host+r.URL.RequestURI())
 			w.WriteHeader(http.StatusPermanentRedirect) //envelopevet:allow R2's bodyless redirect is outside the envelope
@@ -152,4 +168,17 @@ func problems(rep *conformance.Report) string {
 		}
 	}
 	return b.String()
+}
+
+func (s *refServer) fromTrustedProxy(r *http.Request) bool {
+	ap, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	for _, p := range s.trusted {
+		if p.Contains(ap.Addr()) {
+			return true
+		}
+	}
+	return false
 }

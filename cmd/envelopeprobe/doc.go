@@ -27,6 +27,11 @@
 //	-strict              the action rejects unknown parameters
 //	-maintenance         the server is in maintenance mode now: only the
 //	                     maintenance cases run
+//	-trusted-proxy       the server trusts this machine as a TLS-terminating
+//	                     proxy: the trusted-proxy cases run instead of the
+//	                     forged-header ones
+//	-panic-action PATH   an action that panics (the demo's -dev
+//	                     /api/v1/debug/panic), for the live 500 case
 //	-toolkit-codes       also check this toolkit's own parameter-error codes
 //	-insecure            skip TLS verification (self-signed certificates)
 //	-cases DIR           run the YAML case files in DIR instead of the

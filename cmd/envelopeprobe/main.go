@@ -57,6 +57,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&opts.RequiredField, "required-field", "", "a required parameter of the action")
 	fs.BoolVar(&opts.Strict, "strict", false, "the action rejects unknown parameters")
 	fs.BoolVar(&opts.InMaintenance, "maintenance", false, "the server is in maintenance mode now: run only the maintenance cases")
+	fs.BoolVar(&opts.TrustedProxy, "trusted-proxy", false, "the target trusts this machine's address as a TLS-terminating proxy: run the trusted-proxy cases instead of the forged-header ones")
+	fs.StringVar(&opts.PanicAction, "panic-action", "", "the `path` of an action that panics, such as /api/v1/debug/panic, for the live 500 case")
 	fs.BoolVar(&opts.ToolkitCodes, "toolkit-codes", false, "also check this toolkit's own parameter-error codes")
 	fs.BoolVar(&opts.Insecure, "insecure", false, "skip TLS certificate verification")
 	fs.DurationVar(&opts.Timeout, "timeout", 30*time.Second, "the longest one request may take")

@@ -39,6 +39,7 @@ func toolkitServer(maintenance *atomic.Bool) http.Handler {
 			middleware.Maintenance(middleware.MaintenanceOptions{On: maintenance, RetryAfter: time.Minute}),
 		},
 	})
+	r.ActionFunc("debug", "panic", func(http.ResponseWriter, *http.Request) { panic("boom") })
 	r.Action("messages", "list", middleware.Params(middleware.ParamsOptions{})(
 		envelope.Action(func(_ context.Context, p listParams) ([]int, error) {
 			return []int{p.Page}, nil
@@ -71,11 +72,12 @@ func TestProbePassesAToolkitServer(t *testing.T) {
 	httpsURL, httpURL := servers(t, toolkitServer(&maintenance))
 	target := httpsURL + "/api/v1/messages/list"
 
-	out, errOut, code := probe(t, "-insecure", "-http-url", httpURL, "-params", `{"page":1}`, "-int-field", "page", "-toolkit-codes", target)
+	out, errOut, code := probe(t, "-insecure", "-http-url", httpURL, "-params", `{"page":1}`, "-int-field", "page", "-toolkit-codes", "-panic-action", "/api/v1/debug/panic", target)
 	assert.Equal(t, 0, code, out+errOut)
 	assert.Regexp(t, `^\d+ passed, 0 failed$`, lastLine(out))
 	assert.NotContains(t, out, "FAIL ")
 	assert.Contains(t, out, "PASS transport/forged-x-forwarded-proto [R2]\n")
+	assert.Contains(t, out, "PASS responses/panic [S7]\n")
 	assert.Contains(t, out, "SKIP wrapping/panic [S7]: runs only in-process")
 
 	maintenance.Store(true)
