@@ -11,7 +11,19 @@
 // status that matches the envelope status, the right Content-Type and
 // Content-Length, and "code" and "message" on every non-success.
 //
-// [Run] runs the suite against an http.Handler inside a test; [RunHandler]
+// [Run] runs the suite against an http.Handler inside a test, one subtest
+// per case, with [Options] saying what the API supports:
+//
+//	func TestConformance(t *testing.T) {
+//		conformance.Run(t, api.Handler(), conformance.Options{
+//			Action:   "/api/v1/messages/list", // the action to call
+//			Params:   `{"page":1}`,            // parameters it accepts
+//			IntField: "page",                  // a field that must be an integer
+//			Wrap:     middleware.NewChain(middleware.Envelope(envOpts), middleware.Recover(recOpts)).Then,
+//		})
+//	}
+//
+// [RunHandler]
 // does the same without a testing.T; [RunURL] runs it against a live server
 // and sends requests to the addresses it is given and nowhere else. Every
 // failure names the rule it breaks, such as

@@ -83,6 +83,9 @@ type Options struct {
 
 	// Cases replaces the built-in suite (see Load).
 	Cases []*Case
+	// Progress, when set, is called with each case's result as soon as it
+	// is known, for tools that print as they go.
+	Progress func(Result)
 }
 
 // Outcome is a case's result.
@@ -286,7 +289,11 @@ func (rn *runner) cases() []*Case {
 func (rn *runner) runAll(ctx context.Context) *Report {
 	rep := &Report{Target: rn.https.String()}
 	for _, c := range rn.cases() {
-		rep.add(rn.run(ctx, c))
+		res := rn.run(ctx, c)
+		rep.add(res)
+		if rn.opts.Progress != nil {
+			rn.opts.Progress(res)
+		}
 	}
 	return rep
 }
@@ -312,18 +319,25 @@ func newHandlerRunner(h http.Handler, opts *Options) *runner {
 		if c.Handler != nil {
 			target = opts.Wrap(specHandler(c.Handler))
 		}
-		// Turn the client request into what a server hands its handler.
+		// Turn the client request into what a server hands its handler:
+		// a URL of path and query only, so that no handler can read the
+		// scheme from it.
+		if req.URL.Scheme == "https" {
+			req.TLS = &tls.ConnectionState{Version: tls.VersionTLS13, HandshakeComplete: true, ServerName: inProcessHost}
+		}
 		req.RequestURI = req.URL.RequestURI()
+		serverURL, err := url.ParseRequestURI(req.RequestURI)
+		if err != nil {
+			return nil, err
+		}
+		req.URL = serverURL
 		req.RemoteAddr = remote
 		if spec.Peer == "trusted" {
 			req.RemoteAddr = opts.TrustedProxyAddr
 		}
-		req.Host = req.URL.Host
+		req.Host = inProcessHost
 		if req.Body == nil {
 			req.Body = http.NoBody
-		}
-		if req.URL.Scheme == "https" {
-			req.TLS = &tls.ConnectionState{Version: tls.VersionTLS13, HandshakeComplete: true, ServerName: req.URL.Hostname()}
 		}
 		rec := httptest.NewRecorder()
 		resp := serve(target, rec, req)

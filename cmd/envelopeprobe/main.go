@@ -94,6 +94,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		opts.Cases = cases
 	}
 
+	if !asJSON {
+		// One line per case as it finishes: a slow server shows where.
+		opts.Progress = func(r conformance.Result) { fmt.Fprintln(stdout, r) }
+	}
 	rep, err := conformance.RunURL(ctx, fs.Arg(0), opts)
 	if err != nil {
 		fmt.Fprintln(stderr, "envelopeprobe:", err)
@@ -107,9 +111,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 	} else {
-		for _, r := range rep.Results {
-			fmt.Fprintln(stdout, r)
-		}
 		if rep.Skipped > 0 {
 			fmt.Fprintf(stdout, "%d skipped: see the SKIP lines for what they need\n", rep.Skipped)
 		}
