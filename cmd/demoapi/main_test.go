@@ -150,3 +150,53 @@ func TestSelfSignedCertificate(t *testing.T) {
 	_, err = leaf.Verify(x509.VerifyOptions{Roots: roots, DNSName: "localhost"})
 	assert.NoError(t, err, "trusting the certificate itself is enough, as with curl --cacert")
 }
+
+// TestRunDefaults starts the demo without -cert, -key, -api-key or a plain
+// listener: it makes its certificate, writes it for clients, makes a key,
+// and cleans up when it stops.
+func TestRunDefaults(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-http-addr", "", "-maintenance"}, pw)
+		pw.Close()
+	}()
+	var banner []string
+	lines := bufio.NewScanner(pr)
+	for lines.Scan() && !strings.HasPrefix(lines.Text(), "Try:") {
+		banner = append(banner, lines.Text())
+	}
+	go io.Copy(io.Discard, pr)
+	text := strings.Join(banner, "\n")
+	assert.NotContains(t, text, "HTTP: ")
+	assert.Contains(t, text, "Maintenance mode is on")
+	assert.Regexp(t, `API key: [A-Za-z0-9]{24} `, text)
+	m := regexp.MustCompile(`written to (\S+)`).FindStringSubmatch(text)
+	require.NotNil(t, m, text)
+	certPEM, err := os.ReadFile(m[1])
+	require.NoError(t, err)
+	assert.Contains(t, string(certPEM), "BEGIN CERTIFICATE")
+	assert.NotContains(t, string(certPEM), "PRIVATE KEY", "the key stays in memory")
+
+	cancel()
+	select {
+	case err := <-done:
+		assert.NoError(t, err)
+	case <-time.After(15 * time.Second):
+		t.Fatal("run did not return after its context was cancelled")
+	}
+	_, err = os.Stat(m[1])
+	assert.True(t, os.IsNotExist(err), "the certificate file is removed at exit")
+}
+
+func TestRandomToken(t *testing.T) {
+	seen := map[string]bool{}
+	for range 1000 {
+		tok := randomToken(12)
+		assert.Regexp(t, `^[A-Za-z0-9]{12}$`, tok)
+		seen[tok] = true
+	}
+	assert.Len(t, seen, 1000)
+}

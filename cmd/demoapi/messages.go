@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -306,7 +307,12 @@ func (d *demo) deliveries(w http.ResponseWriter, r *http.Request) {
 	id, ok, err := parseID(p.ID)
 	if err != nil {
 		w.WriteHeader(http.StatusBadRequest)
-		json.NewEncoder(w).Encode(map[string]string{"error": err.(*envelope.Error).Message})
+		msg := err.Error()
+		var e *envelope.Error
+		if errors.As(err, &e) {
+			msg = e.Message
+		}
+		json.NewEncoder(w).Encode(map[string]string{"error": msg})
 		return
 	}
 	var m *message

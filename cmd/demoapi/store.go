@@ -173,13 +173,19 @@ const tokenAlphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01234
 // randomToken returns n random alphanumerics, like the tokens Postal gives
 // messages (12 characters there too).
 func randomToken(n int) string {
-	b := make([]byte, n)
-	rand.Read(b) // never fails (crypto/rand documents it)
-	for i := range b {
-		// 256 = 4*62 + 8: the bias is below 1%, harmless for a demo token.
-		b[i] = tokenAlphabet[int(b[i])%len(tokenAlphabet)]
+	out := make([]byte, 0, n)
+	var buf [32]byte
+	for len(out) < n {
+		rand.Read(buf[:]) // never fails (crypto/rand documents it)
+		for _, b := range buf {
+			// Bytes past the last whole multiple of 62 are skipped, so
+			// that every character is equally likely.
+			if int(b) < 256-256%len(tokenAlphabet) && len(out) < n {
+				out = append(out, tokenAlphabet[int(b)%len(tokenAlphabet)])
+			}
+		}
 	}
-	return string(b)
+	return string(out)
 }
 
 // newMessageID returns "<uuid>@<domain>", the form of the Message-ID Postal
