@@ -29,6 +29,7 @@ type Fact struct {
 	Status Slots    // slots whose writer gets a status
 	Body   Slots    // slots whose writer gets a body
 	Result Slots    // slots that the results carry (json.NewEncoder's w)
+	Stores Slots    // slots a method stores in its receiver (gzip.Writer's init)
 	Names  []string // slot names, for String
 }
 
@@ -41,7 +42,7 @@ func (f *Fact) String() string {
 	for _, k := range []struct {
 		label string
 		slots Slots
-	}{{"status", f.Status}, {"body", f.Body}, {"returns", f.Result}} {
+	}{{"status", f.Status}, {"body", f.Body}, {"returns", f.Result}, {"stores", f.Stores}} {
 		for i := range f.Names {
 			if k.slots.Has(i) {
 				parts = append(parts, k.label+":"+f.Names[i])
@@ -51,10 +52,10 @@ func (f *Fact) String() string {
 	return strings.Join(parts, " ")
 }
 
-func (f *Fact) empty() bool { return f.Status == 0 && f.Body == 0 && f.Result == 0 }
+func (f *Fact) empty() bool { return f.Status == 0 && f.Body == 0 && f.Result == 0 && f.Stores == 0 }
 
 func (f *Fact) equal(g *Fact) bool {
-	return f.Status == g.Status && f.Body == g.Body && f.Result == g.Result
+	return f.Status == g.Status && f.Body == g.Body && f.Result == g.Result && f.Stores == g.Stores
 }
 
 func slotName(name string, i int) string {
@@ -70,12 +71,13 @@ func (f *Fact) GobEncode() ([]byte, error) {
 	b := binary.AppendUvarint(nil, uint64(f.Status))
 	b = binary.AppendUvarint(b, uint64(f.Body))
 	b = binary.AppendUvarint(b, uint64(f.Result))
+	b = binary.AppendUvarint(b, uint64(f.Stores))
 	return append(b, strings.Join(f.Names, ",")...), nil
 }
 
 // GobDecode decodes what GobEncode encoded.
 func (f *Fact) GobDecode(b []byte) error {
-	var fields [3]uint64
+	var fields [4]uint64
 	for i := range fields {
 		v, n := binary.Uvarint(b)
 		if n <= 0 {
@@ -83,7 +85,7 @@ func (f *Fact) GobDecode(b []byte) error {
 		}
 		fields[i], b = v, b[n:]
 	}
-	f.Status, f.Body, f.Result = Slots(fields[0]), Slots(fields[1]), Slots(fields[2])
+	f.Status, f.Body, f.Result, f.Stores = Slots(fields[0]), Slots(fields[1]), Slots(fields[2]), Slots(fields[3])
 	f.Names = nil
 	if len(b) > 0 {
 		f.Names = strings.Split(string(b), ",")

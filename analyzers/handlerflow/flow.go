@@ -45,6 +45,8 @@ type flow struct {
 type site struct {
 	node  ast.Node // *ast.CallExpr or *ast.SelectorExpr
 	funcs []ast.Node
+	fn    *types.Func // the function or method called
+	args  []argument
 }
 
 // An argument is an expression passed in a callee's slot.
@@ -59,8 +61,7 @@ type sink struct {
 	site
 	callee       *types.Func
 	status, body sources
-	args         []argument
-	kinds        []Slots // per args entry: statusBit|bodyBit
+	written      []argument // the arguments that get a status or body
 }
 
 const (
@@ -109,7 +110,7 @@ func (e *engine) newUnit(file *ast.File, root ast.Node) *unit {
 		}
 		bit := sources(1) << uint(next)
 		next++
-		if v != nil && v.Name() != "_" {
+		if v != nil && v.Name() != "_" && mayCarry(v.Type()) {
 			u.initial[v] = bit
 		}
 		if writer {
@@ -239,7 +240,9 @@ func (u *unit) collect(info *types.Info) {
 			}
 		case *ast.CallExpr:
 			callFuns[stripIndex(ast.Unparen(n.Fun))] = true
-			u.calls = append(u.calls, site{n, append([]ast.Node(nil), funcs...)})
+			if fn := callee(info, n); fn != nil {
+				u.calls = append(u.calls, site{n, append([]ast.Node(nil), funcs...), fn, arguments(info, n, fn)})
+			}
 			// Calling a function literal, directly or through the variable
 			// it was bound to, passes the arguments to its parameters.
 			var lit *ast.FuncLit
@@ -254,7 +257,9 @@ func (u *unit) collect(info *types.Info) {
 			}
 		case *ast.SelectorExpr:
 			if sel, ok := info.Selections[n]; ok && sel.Kind() == types.MethodVal && !callFuns[n] {
-				u.calls = append(u.calls, site{n, append([]ast.Node(nil), funcs...)})
+				if fn, ok := sel.Obj().(*types.Func); ok {
+					u.calls = append(u.calls, site{n, append([]ast.Node(nil), funcs...), fn.Origin(), []argument{{n.X, 0}}})
+				}
 			}
 		}
 		return true
@@ -344,6 +349,31 @@ func (u *unit) solve(e *engine) {
 			s := u.eval(e, f.src)
 			if old := u.taint[f.dst]; old|s != old {
 				u.taint[f.dst] = old | s
+				changed = true
+			}
+		}
+		// A method that stores arguments in its receiver makes the
+		// receiver variable carry them.
+		for _, st := range u.calls {
+			if len(st.args) == 0 || st.args[0].slot != 0 || abstract(st.fn) {
+				continue
+			}
+			fact := e.lookup(st.fn)
+			if fact == nil || fact.Stores == 0 {
+				continue
+			}
+			dst := root(e.pass.TypesInfo, st.args[0].expr)
+			if dst == nil {
+				continue
+			}
+			var s sources
+			for _, arg := range st.args[1:] {
+				if fact.Stores.Has(arg.slot) {
+					s |= u.eval(e, arg.expr)
+				}
+			}
+			if old := u.taint[dst]; old|s != old {
+				u.taint[dst] = old | s
 				changed = true
 			}
 		}
@@ -472,28 +502,11 @@ func arguments(info *types.Info, call *ast.CallExpr, fn *types.Func) []argument 
 // sinks returns the sites that set a status or write a body on a followed
 // value.
 func (u *unit) sinks(e *engine) []sink {
-	info := e.pass.TypesInfo
 	var out []sink
 	for _, st := range u.calls {
-		var fn *types.Func
-		var args []argument
-		switch n := st.node.(type) {
-		case *ast.CallExpr:
-			fn = callee(info, n)
-			if fn == nil {
-				continue
-			}
-			args = arguments(info, n, fn)
-		case *ast.SelectorExpr:
-			fn, _ = info.Selections[n].Obj().(*types.Func)
-			if fn == nil {
-				continue
-			}
-			fn = fn.Origin()
-			args = []argument{{n.X, 0}}
-		}
+		fn := st.fn
 		k := sink{site: st, callee: fn}
-		for _, arg := range args {
+		for _, arg := range st.args {
 			kinds := u.kinds(e, fn, arg.slot)
 			if kinds == 0 {
 				continue
@@ -508,8 +521,7 @@ func (u *unit) sinks(e *engine) []sink {
 			if kinds&bodyBit != 0 {
 				k.body |= s
 			}
-			k.args = append(k.args, arg)
-			k.kinds = append(k.kinds, kinds)
+			k.written = append(k.written, arg)
 		}
 		if k.status != 0 || k.body != 0 {
 			out = append(out, k)
@@ -567,5 +579,27 @@ func (u *unit) summary(e *engine, sinks []sink, allowed func(sink) bool) *Fact {
 		res |= u.taint[obj]
 	}
 	f.Result = Slots(res & mask)
+	if recv := u.fn.Type().(*types.Signature).Recv(); recv != nil {
+		f.Stores = Slots(u.taint[recv] & mask &^ 1)
+	}
 	return f
+}
+
+// mayCarry reports whether a value of type t may hold a writer: basic
+// values, and slices, arrays and pointers of them, cannot.
+func mayCarry(t types.Type) bool {
+	for {
+		switch u := t.Underlying().(type) {
+		case *types.Basic:
+			return false
+		case *types.Slice:
+			t = u.Elem()
+		case *types.Array:
+			t = u.Elem()
+		case *types.Pointer:
+			t = u.Elem()
+		default:
+			return true
+		}
+	}
 }

@@ -182,7 +182,7 @@ func (u *unit) finding(e *engine, k sink) Finding {
 		Body:   k.body&u.writers != 0,
 		File:   u.file,
 	}
-	for _, arg := range k.args {
+	for _, arg := range k.written {
 		if u.eval(e, arg.expr)&u.writers != 0 {
 			f.Writer = arg.expr
 			break

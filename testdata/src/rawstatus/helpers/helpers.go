@@ -16,8 +16,8 @@ func third(w http.ResponseWriter, r *http.Request) {
 }
 
 func twoAway(w http.ResponseWriter, r *http.Request) {
-	outer.Reject(w)              // want `raw status: outer.Reject`
-	outer.Responder(w).Done()    // want `raw status: \(helpers/inner.Responder\).Done|raw status: \(inner.Responder\).Done`
+	outer.Reject(w)           // want `raw status: outer.Reject`
+	outer.Responder(w).Done() // want `raw status: \(helpers/inner.Responder\).Done|raw status: \(inner.Responder\).Done`
 	resp := outer.Responder(nil)
 	resp.Done()
 }

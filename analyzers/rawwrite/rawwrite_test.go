@@ -1,0 +1,26 @@
+package rawwrite_test
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"golang.org/x/tools/go/analysis/analysistest"
+
+	"github.com/apienvelope/apienvelope/analyzers/rawwrite"
+)
+
+func testdata(t *testing.T) string {
+	dir, err := filepath.Abs(filepath.Join("..", "..", "testdata"))
+	require.NoError(t, err)
+	return dir
+}
+
+func TestRawWrite(t *testing.T) {
+	analysistest.Run(t, testdata(t), rawwrite.Analyzer,
+		"rawwrite/calls", "rawwrite/flow", "rawwrite/wrappers", "rawwrite/helpers")
+}
+
+func TestRawWriteFix(t *testing.T) {
+	analysistest.RunWithSuggestedFixes(t, testdata(t), rawwrite.Analyzer, "rawwrite/fix")
+}

@@ -1,0 +1,72 @@
+// Package calls covers every call form that writes a body, with negatives.
+package calls
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	htmltemplate "html/template"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"text/template"
+
+	"github.com/apienvelope/apienvelope/envelope"
+)
+
+var (
+	page = htmltemplate.Must(htmltemplate.New("page").Parse("<p>{{.}}</p>"))
+	text = template.Must(template.New("text").Parse("{{.}}"))
+)
+
+func write(w http.ResponseWriter, r *http.Request) {
+	w.Write([]byte("hello")) // want `raw write: w.Write writes the body of w around the envelope; answer with envelope.Success`
+}
+
+func fprint(w http.ResponseWriter, r *http.Request) {
+	fmt.Fprint(w, "a")         // want `raw write: fmt.Fprint writes`
+	fmt.Fprintf(w, "%d", 1)    // want `raw write: fmt.Fprintf writes`
+	fmt.Fprintln(w, "a")       // want `raw write: fmt.Fprintln writes`
+	io.WriteString(w, "hello") // want `raw write: io.WriteString writes`
+}
+
+func copies(w http.ResponseWriter, r *http.Request) {
+	io.Copy(w, r.Body)                         // want `raw write: io.Copy writes the body of w`
+	io.CopyN(w, strings.NewReader("abc"), 2)   // want `raw write: io.CopyN writes`
+	w.(io.ReaderFrom).ReadFrom(r.Body)         // want `raw write: w.\(io.ReaderFrom\).ReadFrom writes`
+	io.CopyBuffer(w, r.Body, make([]byte, 10)) // want `raw write: io.CopyBuffer`
+}
+
+func encoder(w http.ResponseWriter, r *http.Request) {
+	json.NewEncoder(w).Encode(map[string]int{"a": 1}) // want `raw write: \(\*json.Encoder\).Encode writes the body of json.NewEncoder\(w\)`
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", " ")
+	enc.Encode(1) // want `raw write: \(\*json.Encoder\).Encode writes the body of enc`
+}
+
+func templates(w http.ResponseWriter, r *http.Request) {
+	page.Execute(w, "x")                 // want `raw write: \(\*template.Template\).Execute writes`
+	page.ExecuteTemplate(w, "page", "x") // want `raw write: \(\*template.Template\).ExecuteTemplate writes`
+	text.Execute(w, "x")                 // want `raw write: \(\*template.Template\).Execute writes`
+}
+
+func requestWrite(w http.ResponseWriter, r *http.Request) {
+	r.Write(w) // want `raw write: \(\*http.Request\).Write writes`
+}
+
+// Negatives: the envelope API, and writes to values that are not the
+// response writer.
+func negatives(w http.ResponseWriter, r *http.Request) {
+	var buf bytes.Buffer
+	fmt.Fprintf(&buf, "%d", 1)
+	json.NewEncoder(&buf).Encode(1)
+	page.Execute(&buf, "x")
+	io.Copy(&buf, r.Body)
+	io.WriteString(os.Stderr, "log")
+	fmt.Fprintln(os.Stdout, w.Header())
+	f, _ := os.Create("/tmp/x")
+	f.Write(buf.Bytes())
+	json.NewDecoder(r.Body).Decode(&buf)
+	envelope.Success(w, r, buf.String())
+}

@@ -1,0 +1,82 @@
+// Package flow follows the writer through assignments, struct fields,
+// closures, method values, defer, go statements and generics.
+package flow
+
+import (
+	"bufio"
+	"compress/gzip"
+	"fmt"
+	"io"
+	"net/http"
+)
+
+type out struct{ w io.Writer }
+
+func (o out) print(s string) { fmt.Fprint(o.w, s) }
+
+func assigned(w http.ResponseWriter, r *http.Request) {
+	var sink io.Writer = w
+	sink.Write(nil) // want `raw write: sink.Write`
+	o := out{w: w}
+	o.print("x") // want `raw write: \(flow.out\).print writes the body of o`
+}
+
+func closures(w http.ResponseWriter, r *http.Request) {
+	say := func(s string) {
+		fmt.Fprint(w, s) // want `raw write: fmt.Fprint`
+	}
+	say("x")
+	func(dst io.Writer) {
+		io.WriteString(dst, "x") // want `raw write: io.WriteString writes the body of dst`
+	}(w)
+}
+
+func methodValues(w http.ResponseWriter, r *http.Request) {
+	write := w.Write // want `raw write: w.Write`
+	_ = write
+	enc := newEncoder(w)
+	send := enc.send // want `raw write: \(\*flow.encoder\).send`
+	_ = send
+}
+
+func deferredAndGo(w http.ResponseWriter, r *http.Request) {
+	defer fmt.Fprintln(w, "bye") // want `raw write: fmt.Fprintln`
+	done := make(chan bool)
+	go func() {
+		w.Write(nil) // want `raw write`
+		done <- true
+	}()
+	<-done
+}
+
+func buffered(w http.ResponseWriter, r *http.Request) {
+	bw := bufio.NewWriter(w)
+	bw.WriteString("x") // want `raw write: \(\*bufio.Writer\).WriteString`
+	gz := gzip.NewWriter(w)
+	defer gz.Close() // want `raw write: \(\*gzip.Writer\).Close`
+}
+
+func generic[W io.Writer](w W, p []byte) {
+	w.Write(p)
+}
+
+func callsGeneric(w http.ResponseWriter, r *http.Request) {
+	generic(w, nil) // want `raw write: flow.generic`
+}
+
+type encoder struct{ w io.Writer }
+
+func newEncoder(w io.Writer) *encoder { return &encoder{w} }
+
+func (e *encoder) send(p []byte) { e.w.Write(p) }
+
+// Negatives.
+func negatives(w http.ResponseWriter, r *http.Request) {
+	o := out{w: io.Discard}
+	o.print("x")
+	w.(http.Flusher).Flush()
+	http.NewResponseController(w).Flush()
+	if _, ok := w.(io.ReaderFrom); ok {
+		w.Header().Set("X", "y")
+	}
+}
