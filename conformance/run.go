@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -73,9 +74,12 @@ type Options struct {
 	// a forged X-Forwarded-Proto from an untrusted peer cannot.
 	TrustedProxy bool
 	// Client sends RunURL's requests; nil means a client that uses no
-	// proxy, verifies TLS unless Insecure is set and honours
+	// proxy, verifies TLS (with RootCAs, unless Insecure) and honours
 	// "Expect: 100-continue". RunURL follows no redirect with either.
 	Client *http.Client
+	// RootCAs verifies the target's certificate instead of the system's
+	// roots, such as the demo's self-signed one.
+	RootCAs *x509.CertPool
 	// Insecure skips TLS verification, for self-signed test certificates.
 	Insecure bool
 	// Timeout bounds each request; 0 means 30 seconds.
@@ -217,7 +221,7 @@ func RunURL(ctx context.Context, target string, opts Options) (*Report, error) {
 		client = &http.Client{
 			Transport: &http.Transport{
 				Proxy:           nil, // never send through a proxy from the environment
-				TLSClientConfig: &tls.Config{InsecureSkipVerify: opts.Insecure},
+				TLSClientConfig: &tls.Config{RootCAs: opts.RootCAs, InsecureSkipVerify: opts.Insecure},
 				// Honour "Expect: 100-continue": a server may refuse a
 				// large body by its Content-Length before reading it.
 				ExpectContinueTimeout: 2 * time.Second,

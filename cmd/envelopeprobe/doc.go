@@ -4,8 +4,9 @@
 //
 //	envelopeprobe [flags] https://host/api/v1/controller/action
 //
-// It prints one line per case, PASS, FAIL or SKIP with the case, the SPEC
-// rule it checks and, for a failure, what broke which rule, then a line
+// It prints one line per case as it finishes, PASS, FAIL or SKIP with the
+// case, the SPEC rule it checks and, for a failure, what broke which rule;
+// then the rules checked, the number skipped, and last a line
 // "N passed, N failed" alone, and exits 1 if any case failed (2 on bad
 // usage). With -json it prints the report as JSON instead.
 //
@@ -33,14 +34,17 @@
 //	-panic-action PATH   an action that panics (the demo's -dev
 //	                     /api/v1/debug/panic), for the live 500 case
 //	-toolkit-codes       also check this toolkit's own parameter-error codes
-//	-insecure            skip TLS verification (self-signed certificates)
+//	-cacert FILE         verify TLS with the CA certificates in FILE (the
+//	                     demo's self-signed certificate)
+//	-insecure            skip TLS verification
 //	-cases DIR           run the YAML case files in DIR instead of the
 //	                     built-in suite
 //
-// For example, against the demo API:
+// For example, against the demo API (-dev adds its debug/panic action):
 //
-//	envelopeprobe -insecure -http-url http://localhost:8080 \
+//	go run ./cmd/demoapi -dev -api-key demo-key &
+//	go run ./cmd/envelopeprobe -insecure -http-url http://localhost:8080 \
 //	    -header 'X-Server-API-Key: demo-key' \
-//	    -params '{"to":["a@example.com"],"from":"b@example.com","subject":"Hi","plain_body":"Hello"}' \
-//	    https://localhost:8443/api/v1/send/message
+//	    -params '{"page":1}' -int-field page -panic-action /api/v1/debug/panic \
+//	    https://localhost:8443/api/v1/messages/list
 package main

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -10,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"time"
 
@@ -47,7 +49,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	var opts conformance.Options
 	headers := headerFlag{}
-	var casesDir string
+	var casesDir, caCert string
 	var asJSON bool
 	fs.StringVar(&opts.Params, "params", "", "a valid parameters `JSON` object for the action")
 	fs.Var(headers, "header", "a `\"Name: value\"` header sent with every request, such as an API key (repeatable)")
@@ -60,6 +62,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&opts.TrustedProxy, "trusted-proxy", false, "the target trusts this machine's address as a TLS-terminating proxy: run the trusted-proxy cases instead of the forged-header ones")
 	fs.StringVar(&opts.PanicAction, "panic-action", "", "the `path` of an action that panics, such as /api/v1/debug/panic, for the live 500 case")
 	fs.BoolVar(&opts.ToolkitCodes, "toolkit-codes", false, "also check this toolkit's own parameter-error codes")
+	fs.StringVar(&caCert, "cacert", "", "verify the server's certificate with the CA certificates in this PEM `file`, such as the demo's self-signed one")
 	fs.BoolVar(&opts.Insecure, "insecure", false, "skip TLS certificate verification")
 	fs.DurationVar(&opts.Timeout, "timeout", 30*time.Second, "the longest one request may take")
 	fs.StringVar(&casesDir, "cases", "", "a `directory` of YAML case files to run instead of the built-in suite")
@@ -85,6 +88,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	opts.Headers = http.Header(headers)
+	if caCert != "" {
+		pem, err := os.ReadFile(caCert)
+		if err != nil {
+			fmt.Fprintln(stderr, "envelopeprobe:", err)
+			return 2
+		}
+		opts.RootCAs = x509.NewCertPool()
+		if !opts.RootCAs.AppendCertsFromPEM(pem) {
+			fmt.Fprintf(stderr, "envelopeprobe: %s holds no PEM certificate\n", caCert)
+			return 2
+		}
+	}
 	if casesDir != "" {
 		cases, err := conformance.Load(os.DirFS(casesDir))
 		if err != nil {
@@ -111,6 +126,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 	} else {
+		if rules := checkedRules(rep); len(rules) > 0 {
+			fmt.Fprintln(stdout, "rules checked:", strings.Join(rules, " "))
+		}
 		if rep.Skipped > 0 {
 			fmt.Fprintf(stdout, "%d skipped: see the SKIP lines for what they need\n", rep.Skipped)
 		}
@@ -121,4 +139,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// checkedRules lists the rules of the cases that ran, in SPEC's order.
+func checkedRules(rep *conformance.Report) []string {
+	var rules []string
+	for _, r := range rep.Results {
+		if r.Outcome != conformance.Skip && !slices.Contains(rules, r.Rule) {
+			rules = append(rules, r.Rule)
+		}
+	}
+	slices.Sort(rules) // R before S before W: SPEC's order
+	return rules
 }

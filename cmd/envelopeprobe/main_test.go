@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/tls"
 	"encoding/json"
+	"encoding/pem"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -209,4 +210,26 @@ func TestProbeStaysOnItsTarget(t *testing.T) {
 
 func writeFile(name, content string) error {
 	return os.WriteFile(name, []byte(content), 0o644)
+}
+
+// -cacert verifies the server with its own certificate, no -insecure needed.
+func TestProbeCACert(t *testing.T) {
+	var maintenance atomic.Bool
+	tlsSrv := httptest.NewTLSServer(toolkitServer(&maintenance))
+	t.Cleanup(tlsSrv.Close)
+	certFile := t.TempDir() + "/cert.pem"
+	require.NoError(t, writeFile(certFile, string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: tlsSrv.Certificate().Raw}))))
+
+	out, _, code := probe(t, "-cacert", certFile, "-params", `{"page":1}`, tlsSrv.URL+"/api/v1/messages/list")
+	assert.Equal(t, 0, code, out)
+	assert.Contains(t, out, "rules checked: R1 R2 R3 R4 R5 S1 S2 S3 S4 S5 S6\n")
+
+	// Without it the system's roots do not know the certificate.
+	out, _, code = probe(t, "-params", `{"page":1}`, tlsSrv.URL+"/api/v1/messages/list")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, out, "certificate")
+
+	_, errOut, code := probe(t, "-cacert", t.TempDir()+"/missing.pem", tlsSrv.URL+"/api/v1/messages/list")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "missing.pem")
 }
