@@ -62,8 +62,9 @@ func newServer(cfg config) (http.Handler, *demo) {
 		logger = slog.New(slog.DiscardHandler)
 	}
 
-	// Postal ignores parameters it does not know, and so do these actions:
-	// existing clients send some (bounce, _expansions) to every action.
+	// Postal ignores parameters it does not know, and so do these actions
+	// (none is strict): clients written for another Postal version, which
+	// send parameters this one lacks, keep working.
 	actions := []struct {
 		controller, action string
 		handler            http.Handler

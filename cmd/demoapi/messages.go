@@ -56,28 +56,31 @@ func messageNotFound(id json.RawMessage) *envelope.Error {
 
 // expansions are the parts of a message that messages/message adds on
 // request, as in Postal: _expansions is true for all of them, or a list.
-type expansions map[string]bool
+type expansions struct {
+	all   bool
+	names map[string]bool
+}
 
 func parseExpansions(raw json.RawMessage) (expansions, error) {
 	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || string(raw) == "null" || string(raw) == "false" {
-		return nil, nil
-	}
-	if string(raw) == "true" {
-		return expansions{"all": true}, nil
+	switch string(raw) {
+	case "", "null", "false":
+		return expansions{}, nil
+	case "true":
+		return expansions{all: true}, nil
 	}
 	var list []string
 	if json.Unmarshal(raw, &list) != nil {
-		return nil, envelope.ParameterError(envelope.CodeInvalidParameterType, "_expansions", "`_expansions` should be true or an array of strings")
+		return expansions{}, envelope.ParameterError(envelope.CodeInvalidParameterType, "_expansions", "`_expansions` should be true or an array of strings")
 	}
-	ex := make(expansions, len(list))
+	ex := expansions{names: make(map[string]bool, len(list))}
 	for _, s := range list {
-		ex[s] = true
+		ex.names[s] = true
 	}
 	return ex, nil
 }
 
-func (ex expansions) has(name string) bool { return ex["all"] || ex[name] }
+func (ex expansions) has(name string) bool { return ex.all || ex.names[name] }
 
 // messageJSON is the answer of messages/message, with its keys in
 // Postal's order. An expansion that was not asked for is left out; one that
