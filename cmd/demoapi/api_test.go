@@ -343,10 +343,12 @@ func TestMessagesMessage(t *testing.T) {
 		var m struct {
 			Status     struct{ Status string } `json:"status"`
 			Details    struct{ Subject, MessageID string }
-			RawMessage string `json:"raw_message"`
+			Headers    map[string][]string `json:"headers"`
+			RawMessage string              `json:"raw_message"`
 		}
 		require.NoError(t, json.Unmarshal(r.Data, &m))
 		assert.Equal(t, "Held", m.Status.Status)
+		assert.Equal(t, map[string][]string{"subject": {"Raw one"}, "message-id": {"<r@example.com>"}}, m.Headers)
 		assert.Equal(t, "Raw one", m.Details.Subject)
 		assert.Equal(t, base64.StdEncoding.EncodeToString([]byte(raw)), m.RawMessage)
 	})

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/mail"
 	"strconv"
 	"strings"
 	"time"
@@ -161,8 +162,8 @@ func (d *demo) message(_ context.Context, p messageParams) (*messageJSON, error)
 		}
 	}
 	// The demo keeps the fields of send/message as they were given; it does
-	// not parse raw messages, so their bodies, attachments and headers are
-	// empty here and raw_message is the place to look.
+	// not parse the bodies of raw messages, so their bodies and attachments
+	// are empty here and raw_message is the place to look.
 	if ex.has("plain_body") {
 		out.PlainBody = mustMarshal(nullIfEmpty(c.PlainBody))
 	}
@@ -204,11 +205,20 @@ func mustMarshal(v any) json.RawMessage {
 	return b
 }
 
-// headersOf gives the headers of a send/message message as Postal lists
-// them: lower-case names, each with a list of values.
+// headersOf gives a message's headers as Postal lists them: lower-case
+// names, each with a list of values.
 func headersOf(m *message) map[string][]string {
 	c := m.Content
 	h := map[string][]string{}
+	if c.Raw != nil {
+		// A raw message's headers are its own, as sent.
+		if msg, err := mail.ReadMessage(bytes.NewReader(c.Raw)); err == nil {
+			for k, v := range msg.Header {
+				h[strings.ToLower(k)] = v
+			}
+		}
+		return h
+	}
 	for k, v := range c.Headers {
 		k = strings.ToLower(k)
 		h[k] = append(h[k], v)
