@@ -69,10 +69,12 @@ type store struct {
 	nextID         int
 	nextDeliveryID int
 	bytes          int
+
+	maxMessages, maxBytes int // the limits; tests lower them
 }
 
 func newStore() *store {
-	return &store{byID: map[int]*message{}, nextID: 1, nextDeliveryID: 1}
+	return &store{byID: map[int]*message{}, nextID: 1, nextDeliveryID: 1, maxMessages: maxStoredMessages, maxBytes: maxStoredBytes}
 }
 
 // add stores one message per recipient, all sharing c, and returns them in
@@ -114,7 +116,7 @@ func (s *store) add(c *content, recipients []string, fill func(m *message)) []*m
 // own is still answered with messages that can be looked up.
 func (s *store) evict(keep int) {
 	n := 0
-	for len(s.messages)-n > keep && (len(s.messages)-n > maxStoredMessages || s.bytes > maxStoredBytes) {
+	for len(s.messages)-n > keep && (len(s.messages)-n > s.maxMessages || s.bytes > s.maxBytes) {
 		m := s.messages[n]
 		delete(s.byID, m.ID)
 		m.Content.refs--
