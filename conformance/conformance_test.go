@@ -1,12 +1,14 @@
 package conformance_test
 
 import (
+	"bytes"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -135,12 +137,41 @@ func TestBrokenServersFailNamingTheRule(t *testing.T) {
 			`S4: "flags" is missing`},
 		{"X-Forwarded-Proto truster", func(s *refServer) http.Handler { s.trustAnyForwardedProto = true; return s.handler() },
 			"R2: forged X-Forwarded-Proto from an untrusted peer was believed"},
+		{"400 sender", func(s *refServer) http.Handler {
+			return rewriteAll(s.handler(), func(_ http.Header, code int, body []byte) (int, []byte) {
+				if bytes.Contains(body, []byte(`"status":"parameter-error"`)) {
+					code = http.StatusBadRequest
+				}
+				return code, body
+			})
+		}, "S6: HTTP 400 is not an allowed status"},
+		{"Content-Length dropper", func(s *refServer) http.Handler {
+			return rewriteAll(s.handler(), func(h http.Header, code int, body []byte) (int, []byte) {
+				h.Del("Content-Length")
+				h.Set("Transfer-Encoding", "chunked") // so that net/http never adds it back
+				return code, body
+			})
+		}, "S1: Content-Length is not set"},
+		{"milliseconds", func(s *refServer) http.Handler {
+			return rewrite(s.handler(), func(b []byte) []byte {
+				return regexp.MustCompile(`"time":[0-9.]+`).ReplaceAll(b, []byte(`"time":12.5`))
+			})
+		}, "S3: time is 12.5 seconds, more than"},
+		{"GET runner", func(s *refServer) http.Handler {
+			h := s.handler()
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.Method == http.MethodGet {
+					r.Method = http.MethodPost
+				}
+				h.ServeHTTP(w, r)
+			})
+		}, `R3: data.code is "MissingParameter", want "MethodNotAllowed"`},
 		{"key sorter", func(s *refServer) http.Handler { return rewrite(s.handler(), sortKeys) },
 			"S1: keys are in the order data, flags, status, time, want status, time, flags, data"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := &refServer{}
+			s := &refServer{trusted: []netip.Prefix{docProxy}}
 			h := tt.handler(s)
 			rep := conformance.RunHandler(t.Context(), h, refOptions(s))
 			require.Positive(t, rep.Failed)
