@@ -83,12 +83,19 @@ type Request struct {
 // which stand for Options.IntField, Options.RequiredField and a name no
 // action has.
 type BodyGen struct {
-	Kind   string         `yaml:"kind"`
-	Bytes  int            `yaml:"bytes"`
-	Depth  int            `yaml:"depth"`
-	Raw    string         `yaml:"raw"`
-	Set    map[string]any `yaml:"set"`
-	Delete []string       `yaml:"delete"`
+	// Kind is one of the kinds above.
+	Kind string `yaml:"kind"`
+	// Bytes is the size of a large body.
+	Bytes int `yaml:"bytes"`
+	// Depth is the nesting of a nested body.
+	Depth int `yaml:"depth"`
+	// Raw is what a form's "params" field holds instead of the valid
+	// parameters.
+	Raw string `yaml:"raw"`
+	// Set replaces or adds fields of the valid parameters.
+	Set map[string]any `yaml:"set"`
+	// Delete removes fields of the valid parameters.
+	Delete []string `yaml:"delete"`
 }
 
 // HandlerSpec describes a plain net/http handler to wrap (SPEC W1, S7).

@@ -104,17 +104,23 @@ const (
 
 // Result is what one case found.
 type Result struct {
-	Case    string  `json:"case"`
-	Rule    string  `json:"rule"`
+	// Case is the case's ID, area/name.
+	Case string `json:"case"`
+	// Rule is the SPEC rule the case checks.
+	Rule string `json:"rule"`
+	// Outcome is pass, fail or skip.
 	Outcome Outcome `json:"outcome"`
 	// Problems say why a case failed, each starting with the rule it breaks.
 	Problems []string `json:"problems,omitempty"`
 	// Reason says why a case was skipped.
 	Reason string `json:"reason,omitempty"`
-	// HTTP, Status and Code describe the (first) answer.
-	HTTP    int     `json:"http,omitempty"`
-	Status  string  `json:"status,omitempty"`
-	Code    string  `json:"code,omitempty"`
+	// HTTP is the HTTP status of the (first) answer.
+	HTTP int `json:"http,omitempty"`
+	// Status is the envelope status of the answer, if it had one.
+	Status string `json:"status,omitempty"`
+	// Code is the answer's data.code, if it had one.
+	Code string `json:"code,omitempty"`
+	// Seconds is how long the case took.
 	Seconds float64 `json:"seconds"`
 }
 
@@ -132,11 +138,14 @@ func (r Result) String() string {
 
 // Report is what a run found.
 type Report struct {
-	Target  string   `json:"target"`
+	// Target is the action's URL (in-process, a made-up https one).
+	Target string `json:"target"`
+	// Results are the cases' results, in the order they ran.
 	Results []Result `json:"results"`
-	Passed  int      `json:"passed"`
-	Failed  int      `json:"failed"`
-	Skipped int      `json:"skipped"`
+	// Passed, Failed and Skipped count the results by outcome.
+	Passed  int `json:"passed"`
+	Failed  int `json:"failed"`
+	Skipped int `json:"skipped"`
 }
 
 // Summary is "N passed, N failed".
