@@ -53,31 +53,26 @@ type CORSOptions struct {
 // another method.
 //
 // The Access-Control-Allow-Origin header only ever holds "*" or one of
-// AllowedOrigins (lowercased), never other bytes from the request. PostOnly panics if
-// opts.CORS names an origin or header that is not valid, or combines "*"
-// with AllowCredentials.
+// AllowedOrigins (lowercased), never other bytes from the request.
+// PostOnly panics if opts.CORS names an origin or header that is not
+// valid, or combines "*" with AllowCredentials.
 func PostOnly(opts PostOnlyOptions) Middleware {
 	c := newCORS(opts.CORS)
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if c == nil {
-				if r.Method != http.MethodPost {
-					methodNotAllowed(w, r)
+			if c != nil {
+				allowed := c.grant(w.Header(), r.Header.Get("Origin"))
+				if r.Method == http.MethodOptions {
+					c.preflight(w.Header(), r, allowed)
+					envelope.Success(w, r, nil)
 					return
 				}
-				next.ServeHTTP(w, r)
+			}
+			if r.Method != http.MethodPost {
+				methodNotAllowed(w, r)
 				return
 			}
-			allowed := c.grant(w.Header(), r.Header.Get("Origin"))
-			switch r.Method {
-			case http.MethodPost:
-				next.ServeHTTP(w, r)
-			case http.MethodOptions:
-				c.preflight(w.Header(), r, allowed)
-				envelope.Success(w, r, nil)
-			default:
-				methodNotAllowed(w, r)
-			}
+			next.ServeHTTP(w, r)
 		})
 	}
 }

@@ -37,10 +37,6 @@ type RecoverOptions struct {
 // http.ErrAbortHandler, so that net/http closes the connection and the
 // client sees a broken response rather than a truncated success.
 func Recover(opts RecoverOptions) Middleware {
-	logger := opts.Logger
-	if logger == nil {
-		logger = slog.Default()
-	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			var tracker *writeTracker
@@ -57,6 +53,10 @@ func Recover(opts RecoverOptions) Middleware {
 					panic(v)
 				}
 				stack := debug.Stack()
+				logger := opts.Logger
+				if logger == nil {
+					logger = slog.Default() // the default of the moment, which main may have set late
+				}
 				logger.ErrorContext(r.Context(), "middleware: panic serving request",
 					slog.String("method", r.Method),
 					slog.String("path", r.URL.Path),
