@@ -206,3 +206,33 @@ func TestRecoverLeavesOtherRequestsAlone(t *testing.T) {
 	assert.Equal(t, "success", env.Status)
 	assert.JSONEq(t, "null", string(env.Data))
 }
+
+func TestRecoverWithoutEnvelopeCountsAFlushAsAWrite(t *testing.T) {
+	h := middleware.Recover(quietRecover())(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		require.NoError(t, http.NewResponseController(w).Flush())
+		panic("after the headers went out")
+	}))
+	rec := httptest.NewRecorder()
+	assert.PanicsWithValue(t, http.ErrAbortHandler, func() {
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/", nil))
+	})
+	assert.True(t, rec.Flushed)
+	assert.Empty(t, rec.Body.String())
+}
+
+func TestRecoverWithoutEnvelopeAnswersAfterAnInterimResponse(t *testing.T) {
+	srv := httptest.NewServer(middleware.Recover(quietRecover())(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Link", "</style.css>; rel=preload")
+		w.WriteHeader(http.StatusEarlyHints) //envelopevet:allow the test needs a handler that sent an interim response
+		panic("after early hints")
+	})))
+	defer srv.Close()
+
+	resp, err := srv.Client().Post(srv.URL, "application/json", nil)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	assert.Equal(t, http.StatusInternalServerError, resp.StatusCode)
+	env, data := decodeWire(t, readAll(t, resp))
+	assert.Equal(t, "internal-server-error", env.Status)
+	assert.Equal(t, "InternalServerError", data.Code)
+}
