@@ -44,18 +44,22 @@ func TestChainZeroValueIsEmpty(t *testing.T) {
 }
 
 func TestChainAppendDoesNotAlias(t *testing.T) {
-	// Grow the base past its first allocation so that, were Append to
-	// reuse spare capacity, the two branches would overwrite each other.
-	base := middleware.NewChain(tag("a"))
-	for _, name := range []string{"b", "c", "d"} {
-		base = base.Append(tag(name))
-	}
-	left := base.Append(tag("L1"), tag("L2"))
-	right := base.Append(tag("R"))
+	// Branch off bases of every length up to 8: were Append to reuse spare
+	// capacity, as append does, some base would have room for one more,
+	// and the second branch would overwrite the first one's addition.
+	base := middleware.NewChain()
+	want := ""
+	for _, name := range []string{"a", "b", "c", "d", "e", "f", "g", "h"} {
+		left := base.Append(tag("L"))
+		right := base.Append(tag("R1"), tag("R2"))
 
-	assert.Equal(t, "a,b,c,d,L1,L2,h", traceOf(left.Then))
-	assert.Equal(t, "a,b,c,d,R,h", traceOf(right.Then))
-	assert.Equal(t, "a,b,c,d,h", traceOf(base.Then))
+		assert.Equal(t, want+"L,h", traceOf(left.Then))
+		assert.Equal(t, want+"R1,R2,h", traceOf(right.Then))
+		assert.Equal(t, want+"h", traceOf(base.Then))
+
+		base = base.Append(tag(name))
+		want += name + ","
+	}
 }
 
 func TestChainNewChainCopiesItsArguments(t *testing.T) {
