@@ -91,13 +91,14 @@ func RequireHTTPS(opts HTTPSOptions) Middleware {
 				next.ServeHTTP(w, r)
 				return
 			}
-			location, ok := redirectLocation(r, opts.Host, port)
-			if opts.Reject || !ok {
-				envelope.Fail(w, r, envelope.NewError(envelope.CodeHTTPSRequired, "This API is only served over HTTPS"))
-				return
+			if !opts.Reject {
+				if location, ok := redirectLocation(r, opts.Host, port); ok {
+					w.Header().Set("Location", location)
+					w.WriteHeader(status) //envelopevet:allow SPEC R2: plain HTTP gets a bodyless redirect to HTTPS, not an envelope
+					return
+				}
 			}
-			w.Header().Set("Location", location)
-			w.WriteHeader(status) //envelopevet:allow SPEC R2: plain HTTP gets a bodyless redirect to HTTPS, not an envelope
+			envelope.Fail(w, r, envelope.NewError(envelope.CodeHTTPSRequired, "This API is only served over HTTPS"))
 		})
 	}
 }
