@@ -26,6 +26,8 @@ func (o *Options) field(name string) string {
 		return unknownField
 	case "$panic_action":
 		return o.PanicAction
+	case "$cors_origin":
+		return o.CORSOrigin
 	}
 	return name
 }
@@ -66,6 +68,11 @@ func (o *Options) needs(c *Case, live bool) string {
 		if strings.HasPrefix(r.Path, "$") && o.field(r.Path) == "" {
 			return "needs " + flagFor(r.Path)
 		}
+		for _, v := range r.Headers {
+			if strings.HasPrefix(v, "$") && o.field(v) == "" {
+				return "needs " + flagFor(v)
+			}
+		}
 		if g := r.Generate; g != nil {
 			if (g.Kind == "params" || (g.Kind == "form" || g.Kind == "multipart") && g.Raw == "") && o.Params == "" {
 				return "needs -params: a valid parameters body for the action"
@@ -99,6 +106,8 @@ func flagFor(placeholder string) string {
 		return "-required-field: a required parameter of the action"
 	case "$panic_action":
 		return "-panic-action: the path of an action that panics"
+	case "$cors_origin":
+		return "-cors-origin: an origin the target allows"
 	}
 	return placeholder
 }

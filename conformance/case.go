@@ -58,7 +58,7 @@ type Request struct {
 	// Query is the raw query string.
 	Query string `yaml:"query"`
 	// Headers are set on the request after Options.Headers; an empty value
-	// removes the header. A POST with a body and no Content-Type given here
+	// removes the header, "$cors_origin" is Options.CORSOrigin. A POST with a body and no Content-Type given here
 	// is sent as application/json.
 	Headers map[string]string `yaml:"headers"`
 	// Body is sent as it is.

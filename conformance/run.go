@@ -61,6 +61,9 @@ type Options struct {
 	// PanicAction is the path of an action that panics, such as a debug
 	// action; "" skips the case that checks the 500 envelope live (S7).
 	PanicAction string
+	// CORSOrigin is an origin the target allows cross-origin calls from,
+	// such as https://app.example.com; "" skips the CORS preflight case.
+	CORSOrigin string
 
 	// HTTPURL is the target's plain-HTTP address, RunURL only, such as
 	// http://localhost:8080. Without it the plain-HTTP cases are skipped.
@@ -450,6 +453,9 @@ func (rn *runner) request(ctx context.Context, spec *Request) (*http.Request, er
 		req.Header.Set("Content-Type", contentType)
 	}
 	for k, v := range spec.Headers {
+		if strings.HasPrefix(v, "$") {
+			v = rn.opts.field(v)
+		}
 		if v == "" {
 			req.Header.Del(k)
 		} else {

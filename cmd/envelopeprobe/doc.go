@@ -33,6 +33,8 @@
 //	                     forged-header ones
 //	-panic-action PATH   an action that panics (the demo's -dev
 //	                     /api/v1/debug/panic), for the live 500 case
+//	-cors-origin ORIGIN  an origin the server allows, for the CORS preflight
+//	                     case
 //	-toolkit-codes       also check this toolkit's own parameter-error codes
 //	-cacert FILE         verify TLS with the CA certificates in FILE (the
 //	                     demo's self-signed certificate)
