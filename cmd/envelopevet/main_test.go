@@ -1,0 +1,98 @@
+package main_test
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// envelopevet builds the command once for the tests of this file.
+func envelopevet(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "envelopevet")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	require.NoError(t, err, "go build: %s", out)
+	return bin
+}
+
+// run runs name with args in the fixture module and returns its exit code
+// and output.
+func run(t *testing.T, name string, args ...string) (int, string, string) {
+	t.Helper()
+	dir, err := filepath.Abs(filepath.Join("..", "..", "testdata", "envelopevet", "mod"))
+	require.NoError(t, err)
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod", "GOTOOLCHAIN=local")
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err = cmd.Run()
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return exit.ExitCode(), stdout.String(), stderr.String()
+	}
+	require.NoError(t, err)
+	return 0, stdout.String(), stderr.String()
+}
+
+func TestEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the command")
+	}
+	bin := envelopevet(t)
+
+	t.Run("go vet reports findings", func(t *testing.T) {
+		code, _, stderr := run(t, "go", "vet", "-vettool="+bin, "./...")
+		assert.NotZero(t, code)
+		assert.Contains(t, stderr, "raw status: http.Error")
+		assert.Contains(t, stderr, "raw write: fmt.Fprintln")
+		assert.Contains(t, stderr, `route "GET /users/info" registered for GET`)
+		assert.NotContains(t, stderr, "clean")
+	})
+	t.Run("go vet passes clean code", func(t *testing.T) {
+		code, _, stderr := run(t, "go", "vet", "-vettool="+bin, "./clean")
+		assert.Zero(t, code, stderr)
+	})
+	t.Run("standalone exits 3 on findings", func(t *testing.T) {
+		code, _, stderr := run(t, bin, "./...")
+		assert.Equal(t, 3, code, stderr)
+		assert.Equal(t, 3, strings.Count(stderr, "\n"), stderr)
+	})
+	t.Run("standalone exits 0 on clean code", func(t *testing.T) {
+		code, stdout, stderr := run(t, bin, "./clean")
+		assert.Zero(t, code, stderr)
+		assert.Empty(t, stdout+stderr)
+	})
+	t.Run("json output parses", func(t *testing.T) {
+		code, stdout, stderr := run(t, bin, "-json", "./...")
+		require.Zero(t, code, stderr)
+		// package -> analyzer -> diagnostics
+		var report map[string]map[string][]struct {
+			Posn    string `json:"posn"`
+			Message string `json:"message"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(stdout), &report), stdout)
+		bad := report["example.com/fixture/bad"]
+		require.NotNil(t, bad, stdout)
+		assert.Len(t, bad["rawstatus"], 1)
+		assert.Len(t, bad["rawwrite"], 1)
+		assert.Len(t, bad["postonly"], 1)
+		assert.Contains(t, bad["rawstatus"][0].Posn, "bad.go:14")
+	})
+	t.Run("diff shows the fix", func(t *testing.T) {
+		_, stdout, stderr := run(t, bin, "-fix", "-diff", "./bad")
+		assert.Contains(t, stdout, `+	envelope.Fail(w, r, envelope.NotFound("NotFound", "no such user"))`, stderr)
+		assert.Contains(t, stdout, `"github.com/apienvelope/apienvelope/envelope"`)
+	})
+	t.Run("trusted packages flag is accepted by go vet", func(t *testing.T) {
+		code, _, stderr := run(t, "go", "vet", "-vettool="+bin, "-handlerflow.trusted=example.com/fixture/...", "./clean")
+		assert.Zero(t, code, stderr)
+	})
+}
