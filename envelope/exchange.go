@@ -21,7 +21,8 @@ type Exchange struct {
 	opts   *Options
 	start  time.Time
 
-	flags     map[string]any
+	flags     []flag  // set by name, the last value kept, like a map
+	flagBuf   [2]flag // room for the usual flags (paginated, sorted) in this allocation
 	params    []byte
 	hasParams bool
 
@@ -33,6 +34,8 @@ type Exchange struct {
 	wrote    bool
 	overflow bool
 	finished bool
+
+	length lengthHeader // the Content-Length header's value, in this allocation
 }
 
 type exchangeKey struct{}
@@ -126,7 +129,7 @@ func (ex *Exchange) Finish() Status {
 	if a.err != nil && a.err.status() == StatusInternalServerError && a.err.Err != nil {
 		ex.opts.logger().Error("envelope: unanticipated error", "error", a.err.Err)
 	}
-	return ex.opts.send(ex.w, time.Since(ex.start), ex.flags, a)
+	return ex.opts.send(ex.w, &ex.length, time.Since(ex.start), ex.flags, a)
 }
 
 // Success answers the request with status success and data as "data"
@@ -156,7 +159,7 @@ func respond(w http.ResponseWriter, r *http.Request, a answer) {
 	if a.err != nil && a.err.status() == StatusInternalServerError && a.err.Err != nil {
 		defaultOptions.logger().Error("envelope: unanticipated error", "error", a.err.Err)
 	}
-	defaultOptions.send(w, 0, nil, a)
+	defaultOptions.send(w, nil, 0, nil, a)
 }
 
 // SetFlag adds a flag to the envelope of the request that ctx belongs to.
@@ -167,8 +170,14 @@ func SetFlag(ctx context.Context, name string, value any) {
 	if ex == nil {
 		return
 	}
-	if ex.flags == nil {
-		ex.flags = make(map[string]any, 2)
+	for i := range ex.flags {
+		if ex.flags[i].name == name {
+			ex.flags[i].value = value
+			return
+		}
 	}
-	ex.flags[name] = value
+	if ex.flags == nil {
+		ex.flags = ex.flagBuf[:0]
+	}
+	ex.flags = append(ex.flags, flag{name, value})
 }
