@@ -146,7 +146,7 @@ type Payload[P, R any] struct {
 	Request []byte
 	// Serve is the action itself, shared by every variant: it checks the
 	// decoded parameters and returns a precomputed result.
-	Serve func(*P) (R, error)
+	Serve func(P) (R, error)
 	// Page is the "paginated" flag, nil when the answer has no flags.
 	Page *envelope.Page
 }
@@ -185,7 +185,7 @@ func Small() Payload[SmallParams, *SmallResult] {
 	return Payload[SmallParams, *SmallResult]{
 		Name:    "small",
 		Request: mustJSON(p),
-		Serve: func(got *SmallParams) (*SmallResult, error) {
+		Serve: func(got SmallParams) (*SmallResult, error) {
 			if len(got.To) != 2 || got.Priority != 2 {
 				return nil, errBadParams
 			}
@@ -240,7 +240,7 @@ func Medium() Payload[MediumParams, *MediumResult] {
 	return Payload[MediumParams, *MediumResult]{
 		Name:    "medium",
 		Request: mustJSON(p),
-		Serve: func(got *MediumParams) (*MediumResult, error) {
+		Serve: func(got MediumParams) (*MediumResult, error) {
 			if len(got.Items) != 16 || got.Customer.Address.City != "Arlington" {
 				return nil, errBadParams
 			}
@@ -272,7 +272,7 @@ func Large() Payload[LargeParams, []Record] {
 	return Payload[LargeParams, []Record]{
 		Name:    "large",
 		Request: mustJSON(p),
-		Serve: func(got *LargeParams) ([]Record, error) {
+		Serve: func(got LargeParams) ([]Record, error) {
 			if got.PerPage != 1000 || got.Page != 2 {
 				return nil, errBadParams
 			}

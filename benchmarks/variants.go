@@ -52,7 +52,7 @@ var VariantNames = []string{
 
 func newCase[P, R any](pl Payload[P, R]) Case {
 	var zero P
-	sample, err := pl.Serve(decodeSample(pl.Request, &zero))
+	sample, err := pl.Serve(*decodeSample(pl.Request, &zero))
 	if err != nil {
 		panic(err)
 	}
@@ -121,7 +121,7 @@ func bareHandler[P, R any](pl Payload[P, R]) http.Handler {
 			w.WriteHeader(http.StatusBadRequest)
 			return
 		}
-		res, err := pl.Serve(&p)
+		res, err := pl.Serve(p)
 		if err != nil {
 			w.WriteHeader(http.StatusInternalServerError)
 			return
@@ -175,7 +175,7 @@ func handwrittenStd[P, R any](pl Payload[P, R]) http.Handler {
 				Data: stdError{Code: "InvalidParameters", Message: err.Error()}})
 			return
 		}
-		res, err := pl.Serve(&p)
+		res, err := pl.Serve(p)
 		if err != nil {
 			json.NewEncoder(w).Encode(stdEnvelope{Status: "error", Time: seconds(start), Flags: map[string]any{},
 				Data: stdError{Code: "Failed", Message: err.Error()}})
@@ -199,7 +199,7 @@ func handwrittenJSONIter[P, R any](pl Payload[P, R]) http.Handler {
 				Data: stdError{Code: "InvalidParameters", Message: err.Error()}})
 			return
 		}
-		res, err := pl.Serve(&p)
+		res, err := pl.Serve(p)
 		if err != nil {
 			jsoniterStd.NewEncoder(w).Encode(stdEnvelope{Status: "error", Time: seconds(start), Flags: map[string]any{},
 				Data: stdError{Code: "Failed", Message: err.Error()}})
@@ -215,7 +215,7 @@ func actionHandler[P, R any](pl Payload[P, R], opts envelope.Options) http.Handl
 		if pl.Page != nil {
 			envelope.SetPage(ctx, *pl.Page)
 		}
-		return pl.Serve(&p)
+		return pl.Serve(p)
 	}))
 }
 
@@ -234,7 +234,7 @@ func wrappedHandler[P, R any](pl Payload[P, R]) http.Handler {
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
 		}
-		res, err := pl.Serve(&p)
+		res, err := pl.Serve(p)
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 			return
@@ -266,7 +266,7 @@ func ginHandler[P, R any](pl Payload[P, R]) http.Handler {
 				Data: stdError{Code: "InvalidParameters", Message: err.Error()}})
 			return
 		}
-		res, err := pl.Serve(&p)
+		res, err := pl.Serve(p)
 		if err != nil {
 			c.JSON(http.StatusOK, stdEnvelope{Status: "error", Time: seconds(start), Flags: map[string]any{},
 				Data: stdError{Code: "Failed", Message: err.Error()}})
@@ -287,7 +287,7 @@ func chiHandler[P, R any](pl Payload[P, R]) http.Handler {
 				Data: stdError{Code: "InvalidParameters", Message: err.Error()}})
 			return
 		}
-		res, err := pl.Serve(&p)
+		res, err := pl.Serve(p)
 		if err != nil {
 			render.JSON(w, r, stdEnvelope{Status: "error", Time: seconds(start), Flags: map[string]any{},
 				Data: stdError{Code: "Failed", Message: err.Error()}})
