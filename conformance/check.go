@@ -266,7 +266,7 @@ func checkHTTPSRequired(resp *response, sent *url.URL, mode string) []string {
 	if resp.code == 200 {
 		p, env := checkGeneric(resp, false)
 		if env != nil && (env.status != "error" || env.code != "HTTPSRequired") {
-			p = append(p, fmt.Sprintf("got status %q code %q, want error HTTPSRequired", env.status, env.code))
+			p = append(p, fmt.Sprintf("got HTTP 200%s, want %s", describe(resp), plainAnswers(allowed)))
 		}
 		return p
 	}

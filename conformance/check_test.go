@@ -145,7 +145,7 @@ func TestCheckHTTPSRequired(t *testing.T) {
 		{"query dropped", redirect(308, "https://api.example.test/api/v1/a/b", ""), "", "want the same path and query"},
 		{"no Location", redirect(308, "", ""), "", "the redirect has no usable Location"},
 		{"with body", redirect(308, "https://api.example.test/api/v1/a/b?x=1", "<a href>moved</a>"), "", "the redirect has a body"},
-		{"handler ran", jsonResponse(200, okBody), "", `got status "success"`},
+		{"handler ran", jsonResponse(200, okBody), "", `got HTTP 200 with status "success", want 308 to https or 301 to https or 200 error HTTPSRequired`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
