@@ -177,3 +177,20 @@ func TestGeneratedBodies(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, ct, "multipart/form-data; boundary=")
 }
+
+// No answer, however broken, makes the checks panic: the probe faces
+// servers it does not trust.
+func FuzzCheckGeneric(f *testing.F) {
+	f.Add(200, okBody)
+	f.Add(200, `{"status":"validation-error","time":0,"flags":{"paginated":{"page":1},"sorted":[]},"data":{"code":"X","message":"m","errors":{"a":[1]}}}`)
+	f.Add(503, `{"status":"error","time":"1","flags":null,"data":[],"data":{}}`)
+	f.Add(308, "")
+	f.Fuzz(func(t *testing.T, code int, body string) {
+		resp := jsonResponse(code, body)
+		resp.elapsed = 1
+		checkGeneric(resp, false)
+		u, _ := url.Parse("http://h/p?q")
+		resp.header.Set("Location", body)
+		checkHTTPSRequired(resp, u, "")
+	})
+}
