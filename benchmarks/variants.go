@@ -39,8 +39,11 @@ type Case struct {
 }
 
 // Cases returns the three payloads with every variant.
-func Cases() []Case {
-	return []Case{newCase(Small()), newCase(Medium()), newCase(Large())}
+func Cases() []Case { return CasesFor(Config{}) }
+
+// CasesFor is Cases with a configuration.
+func CasesFor(cfg Config) []Case {
+	return []Case{newCase(cfg, Small()), newCase(cfg, Medium()), newCase(cfg, Large())}
 }
 
 // VariantNames are the variants in the order of the table.
@@ -50,7 +53,7 @@ var VariantNames = []string{
 	"wrapped", "gin", "chi-render",
 }
 
-func newCase[P, R any](pl Payload[P, R]) Case {
+func newCase[P, R any](cfg Config, pl Payload[P, R]) Case {
 	var zero P
 	sample, err := pl.Serve(*decodeSample(pl.Request, &zero))
 	if err != nil {
@@ -67,11 +70,11 @@ func newCase[P, R any](pl Payload[P, R]) Case {
 		{"bare", bareHandler(pl)},
 		{"handwritten-std", handwrittenStd(pl)},
 		{"handwritten-jsoniter", handwrittenJSONIter(pl)},
-		{"action", actionHandler(pl, envelope.Options{})},
-		{"action-std", actionHandler(pl, envelope.Options{Codec: envelope.StdCodec})},
-		{"action-jsoniter", actionHandler(pl, envelope.Options{Codec: envelope.JSONIterCodec})},
-		{"action-goccy", actionHandler(pl, envelope.Options{Codec: GoccyCodec})},
-		{"wrapped", wrappedHandler(pl)},
+		{"action", actionHandler(cfg, pl, envelope.Options{})},
+		{"action-std", actionHandler(cfg, pl, envelope.Options{Codec: envelope.StdCodec})},
+		{"action-jsoniter", actionHandler(cfg, pl, envelope.Options{Codec: envelope.JSONIterCodec})},
+		{"action-goccy", actionHandler(cfg, pl, envelope.Options{Codec: GoccyCodec})},
+		{"wrapped", wrappedHandler(cfg, pl)},
 		{"gin", ginHandler(pl)},
 		{"chi-render", chiHandler(pl)},
 	}
@@ -210,8 +213,8 @@ func handwrittenJSONIter[P, R any](pl Payload[P, R]) http.Handler {
 }
 
 // actionHandler is the toolkit: the full middleware chain and a typed action.
-func actionHandler[P, R any](pl Payload[P, R], opts envelope.Options) http.Handler {
-	return ToolkitChain(opts, true).Then(envelope.Action(func(ctx context.Context, p P) (R, error) {
+func actionHandler[P, R any](cfg Config, pl Payload[P, R], opts envelope.Options) http.Handler {
+	return ToolkitChain(cfg, opts, true).Then(envelope.Action(func(ctx context.Context, p P) (R, error) {
 		if pl.Page != nil {
 			envelope.SetPage(ctx, *pl.Page)
 		}
@@ -223,7 +226,7 @@ func actionHandler[P, R any](pl Payload[P, R], opts envelope.Options) http.Handl
 // its body and writes its own JSON, here with the same library the toolkit's
 // default codec uses, so that the difference with action is the wrapping.
 // Its one concession to the envelope is the pagination flag.
-func wrappedHandler[P, R any](pl Payload[P, R]) http.Handler {
+func wrappedHandler[P, R any](cfg Config, pl Payload[P, R]) http.Handler {
 	existing := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var p P
 		body, err := io.ReadAll(r.Body)
@@ -250,7 +253,7 @@ func wrappedHandler[P, R any](pl Payload[P, R]) http.Handler {
 		w.Header().Set("Content-Type", "application/json")
 		w.Write(out)
 	})
-	return ToolkitChain(envelope.Options{}, false).Then(existing)
+	return ToolkitChain(cfg, envelope.Options{}, false).Then(existing)
 }
 
 func init() { gin.SetMode(gin.ReleaseMode) }

@@ -1,0 +1,272 @@
+// Command overheadtable runs BenchmarkOverhead with -cpu 1 and writes the
+// table of what each variant costs, with its ratios to limit, bare and
+// handwritten-std, into benchmarks/README.md (and into the repository's
+// README.md when it holds the same markers). Run it from benchmarks/:
+//
+//	go run ./cmd/overheadtable
+//
+// The raw benchmark output is kept in results/overhead.txt, for benchstat.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"os/exec"
+	"regexp"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/apienvelope/apienvelope/benchmarks"
+)
+
+const (
+	startMarker = "<!-- overhead-table:start -->"
+	endMarker   = "<!-- overhead-table:end -->"
+)
+
+func main() {
+	count := flag.Int("count", 6, "runs of each benchmark; the table shows the median")
+	benchtime := flag.String("benchtime", "300ms", "go test -benchtime")
+	input := flag.String("in", "", "read this benchmark output instead of running the benchmarks")
+	raw := flag.String("raw", "results/overhead.txt", "where to keep the raw benchmark output")
+	readmes := flag.String("readme", "README.md,../README.md", "files to write the table into, between the markers "+startMarker+" and "+endMarker)
+	flag.Parse()
+	log.SetFlags(0)
+
+	var out []byte
+	if *input != "" {
+		var err error
+		if out, err = os.ReadFile(*input); err != nil {
+			log.Fatal(err)
+		}
+	} else {
+		args := []string{"test", "-run", "^$", "-bench", "^BenchmarkOverhead$", "-benchmem", "-cpu", "1",
+			"-count", strconv.Itoa(*count), "-benchtime", *benchtime, "."}
+		log.Printf("go %s", strings.Join(args, " "))
+		cmd := exec.Command("go", args...)
+		cmd.Stderr = os.Stderr
+		var buf bytes.Buffer
+		cmd.Stdout = &buf
+		if err := cmd.Run(); err != nil {
+			os.Stdout.Write(buf.Bytes())
+			log.Fatal(err)
+		}
+		out = buf.Bytes()
+		if *raw != "" {
+			if err := os.WriteFile(*raw, out, 0o644); err != nil {
+				log.Fatal(err)
+			}
+		}
+	}
+	res, cpu := parse(out)
+	if len(res) == 0 {
+		log.Fatal("no BenchmarkOverhead results in the output")
+	}
+	table := render(res, cpu, *count, *benchtime)
+	fmt.Print(table)
+	for _, p := range strings.Split(*readmes, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			if err := splice(p, table); err != nil {
+				log.Printf("%s: %v", p, err)
+			}
+		}
+	}
+}
+
+type key struct{ variant, payload string }
+
+type result struct {
+	ns, bytes, allocs []float64
+}
+
+func (r *result) median() (ns, b, allocs float64) { return med(r.ns), med(r.bytes), med(r.allocs) }
+
+func med(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Sorted(slices.Values(xs))
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+var line = regexp.MustCompile(`^BenchmarkOverhead/([^/\s]+)/([^\s-]+)(?:-\d+)?\s+\d+\s+([\d.]+) ns/op.*?\s([\d.]+) B/op\s+([\d.]+) allocs/op`)
+
+func parse(out []byte) (map[key]*result, string) {
+	res := map[key]*result{}
+	cpu := ""
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	for sc.Scan() {
+		t := sc.Text()
+		if c, ok := strings.CutPrefix(t, "cpu: "); ok {
+			cpu = c
+		}
+		m := line.FindStringSubmatch(t)
+		if m == nil {
+			continue
+		}
+		k := key{m[1], m[2]}
+		r := res[k]
+		if r == nil {
+			r = &result{}
+			res[k] = r
+		}
+		ns, _ := strconv.ParseFloat(m[3], 64)
+		b, _ := strconv.ParseFloat(m[4], 64)
+		a, _ := strconv.ParseFloat(m[5], 64)
+		r.ns, r.bytes, r.allocs = append(r.ns, ns), append(r.bytes, b), append(r.allocs, a)
+	}
+	return res, cpu
+}
+
+var payloads = []string{"small", "medium", "large"}
+
+func ratio(a, b float64) string {
+	if b == 0 {
+		return "–"
+	}
+	r := a / b
+	switch {
+	case r >= 100:
+		return fmt.Sprintf("%.0fx", r)
+	case r >= 10:
+		return fmt.Sprintf("%.1fx", r)
+	}
+	return fmt.Sprintf("%.2fx", r)
+}
+
+func ns(v float64) string {
+	switch {
+	case v >= 1e6:
+		return fmt.Sprintf("%.2f ms", v/1e6)
+	case v >= 1e4:
+		return fmt.Sprintf("%.1f µs", v/1e3)
+	case v >= 1e3:
+		return fmt.Sprintf("%.2f µs", v/1e3)
+	}
+	return fmt.Sprintf("%.0f ns", v)
+}
+
+func render(res map[key]*result, cpu string, count int, benchtime string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Made by `cd benchmarks && go run ./cmd/overheadtable` on %s: %s, %d cores, %s/%s, %s, `-cpu 1`, median of %d runs of %s each.\n\n",
+		time.Now().UTC().Format("2006-01-02"), orUnknown(strings.TrimSpace(cpu)), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version(), count, benchtime)
+	for _, p := range payloads {
+		lim, bare, hw := res[key{"limit", p}], res[key{"bare", p}], res[key{"handwritten-std", p}]
+		if lim == nil || bare == nil || hw == nil {
+			continue
+		}
+		limNs, _, _ := lim.median()
+		bareNs, _, bareAllocs := bare.median()
+		hwNs, _, _ := hw.median()
+		fmt.Fprintf(&b, "**%s**\n\n", p)
+		b.WriteString("| variant | time/op | B/op | allocs/op | vs limit | vs bare | vs handwritten-std |\n")
+		b.WriteString("|---|---:|---:|---:|---:|---:|---:|\n")
+		for _, v := range benchmarks.VariantNames {
+			r := res[key{v, p}]
+			if r == nil {
+				continue
+			}
+			n, by, al := r.median()
+			extra := ""
+			if strings.HasPrefix(v, "action") && al != bareAllocs {
+				extra = fmt.Sprintf(" (%+.0f)", al-bareAllocs)
+			}
+			fmt.Fprintf(&b, "| %s | %s | %.0f | %.0f%s | %s | %s | %s |\n", v, ns(n), by, al, extra, ratio(n, limNs), ratio(n, bareNs), ratio(n, hwNs))
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString(targets(res))
+	return b.String()
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "unknown CPU"
+	}
+	return s
+}
+
+// targets checks the issue's targets against this run.
+func targets(res map[key]*result) string {
+	get := func(v, p string) (float64, float64, bool) {
+		r := res[key{v, p}]
+		if r == nil {
+			return 0, 0, false
+		}
+		n, _, a := r.median()
+		return n, a, true
+	}
+	var b strings.Builder
+	b.WriteString("| target | small | medium | large |\n|---|---|---|---|\n")
+	row := func(name string, f func(p string) string) {
+		b.WriteString("| " + name)
+		for _, p := range payloads {
+			b.WriteString(" | " + f(p))
+		}
+		b.WriteString(" |\n")
+	}
+	check := func(a, bb string, limit float64) func(p string) string {
+		return func(p string) string {
+			x, _, ok1 := get(a, p)
+			y, _, ok2 := get(bb, p)
+			if !ok1 || !ok2 {
+				return "–"
+			}
+			r := x / y
+			return fmt.Sprintf("%.2fx %s", r, mark(r <= limit))
+		}
+	}
+	row("`action` ≤ 0.5x `handwritten-std`", check("action", "handwritten-std", 0.5))
+	row("`action` ≤ 1.15x `bare`", check("action", "bare", 1.15))
+	row("`action` ≤ `bare` + 2 allocs", func(p string) string {
+		_, a, ok1 := get("action", p)
+		_, bb, ok2 := get("bare", p)
+		if !ok1 || !ok2 {
+			return "–"
+		}
+		return fmt.Sprintf("%+.0f %s", a-bb, mark(a-bb <= 2))
+	})
+	row("`wrapped` ≤ 1.3x `action`", check("wrapped", "action", 1.3))
+	row("`action-std` / `action-jsoniter`", func(p string) string {
+		x, _, ok1 := get("action-std", p)
+		y, _, ok2 := get("action-jsoniter", p)
+		if !ok1 || !ok2 {
+			return "–"
+		}
+		return fmt.Sprintf("%.2fx", x/y)
+	})
+	b.WriteString("\n")
+	return b.String()
+}
+
+func mark(ok bool) string {
+	if ok {
+		return "met"
+	}
+	return "**not met**"
+}
+
+// splice replaces what lies between the markers in path.
+func splice(path, table string) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	s := string(data)
+	i, j := strings.Index(s, startMarker), strings.Index(s, endMarker)
+	if i < 0 || j < i {
+		return fmt.Errorf("no %s … %s markers: table not written", startMarker, endMarker)
+	}
+	s = s[:i+len(startMarker)] + "\n" + table + s[j:]
+	return os.WriteFile(path, []byte(s), 0o644)
+}
