@@ -31,6 +31,9 @@ type response struct {
 	panicked any
 	// elapsed is how long the request took, seen from the client.
 	elapsed time.Duration
+	// bodyRead is true when the handler read the request body, known
+	// in-process only.
+	bodyRead bool
 }
 
 // parsed is an envelope's fields, as sent.

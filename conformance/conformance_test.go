@@ -233,3 +233,11 @@ func TestToolkitCORSPreflight(t *testing.T) {
 	rep = conformance.RunHandler(t.Context(), r, opts)
 	assert.Contains(t, problems(rep), "R3: the CORS preflight was not granted: header Access-Control-Allow-Origin is missing")
 }
+
+// In-process, the suite also sees a handler read the body of a plain-HTTP
+// request, which R2 forbids and no client can see over the wire.
+func TestPlainHTTPBodyReaderFails(t *testing.T) {
+	s := &refServer{trusted: []netip.Prefix{docProxy}, readsPlainBody: true}
+	rep := conformance.RunHandler(t.Context(), s.handler(), refOptions(s))
+	assert.Contains(t, problems(rep), "FAIL transport/plain-http-post [R2]: R2: the body of a plain-HTTP request was read")
+}

@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -355,8 +356,11 @@ func newHandlerRunner(h http.Handler, opts *Options) *runner {
 		if req.Body == nil {
 			req.Body = http.NoBody
 		}
+		watched := &watchedBody{ReadCloser: req.Body}
+		req.Body = watched
 		rec := httptest.NewRecorder()
 		resp := serve(target, rec, req)
+		resp.bodyRead = watched.read
 		resp.code = rec.Code
 		resp.header = rec.Header()
 		resp.body = rec.Body.Bytes()
@@ -369,6 +373,21 @@ func newHandlerRunner(h http.Handler, opts *Options) *runner {
 		return resp, nil
 	}
 	return rn
+}
+
+// watchedBody notes whether the handler read the request body: over plain
+// HTTP it must not (R2).
+type watchedBody struct {
+	io.ReadCloser
+	read bool
+}
+
+func (b *watchedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if n > 0 {
+		b.read = true
+	}
+	return n, err
 }
 
 // serve calls the handler, catching the panics that would have reached
@@ -557,6 +576,9 @@ func (rn *runner) evaluate(c *Case, u *url.URL, resp *response) ([]string, *pars
 	}
 	if e.HTTPSRequired {
 		var p []string
+		if resp.bodyRead {
+			p = append(p, fail("the body of a plain-HTTP request was read"))
+		}
 		for _, q := range checkHTTPSRequired(resp, u, rn.opts.PlainHTTP) {
 			if strings.HasPrefix(q, "S") && len(q) > 2 && q[2] == ':' {
 				p = append(p, q) // a generic problem of a reject-mode envelope

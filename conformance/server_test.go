@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -59,6 +60,9 @@ type refServer struct {
 	trustAnyForwardedProto bool
 	// notFound answers unknown actions with a plain 404 (S6).
 	notFound bool
+	// readsPlainBody reads the body of a plain-HTTP request before
+	// redirecting it (R2).
+	readsPlainBody bool
 	// trusted lists the proxies believed about HTTPS.
 	trusted []netip.Prefix
 }
@@ -100,6 +104,9 @@ func (s *refServer) handler() http.Handler {
 		https := r.TLS != nil || s.trustAnyForwardedProto && r.Header.Get("X-Forwarded-Proto") == "https" ||
 			s.fromTrustedProxy(r) && (r.Header.Get("X-Forwarded-Proto") == "https" || strings.Contains(r.Header.Get("Forwarded"), "proto=https"))
 		if !https {
+			if s.readsPlainBody {
+				_, _ = io.Copy(io.Discard, r.Body)
+			}
 			w.Header().Set("Location", "https://"+r.Host+r.URL.RequestURI())
 			w.WriteHeader(http.StatusPermanentRedirect) //envelopevet:allow R2's bodyless redirect is outside the envelope
 			return
