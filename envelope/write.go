@@ -103,7 +103,11 @@ func (o *Options) send(w http.ResponseWriter, length *lengthHeader, elapsed time
 	if err != nil {
 		o.logger().Error("envelope: cannot encode the answer", "status", status, "error", err)
 		a = answer{err: internalError(err)}
-		buf, status, _ = o.appendEnvelope((*bp)[:0], elapsed, nil, a)
+		if buf, status, err = o.appendEnvelope((*bp)[:0], elapsed, nil, a); err != nil {
+			// The codec cannot even encode the generic error's strings:
+			// the client still gets a whole envelope, framed by hand.
+			buf, status = o.appendBareInternalError((*bp)[:0], elapsed), StatusInternalServerError
+		}
 	}
 	h := w.Header()
 	for _, k := range ownedHeaders {
@@ -125,6 +129,19 @@ func (o *Options) send(w http.ResponseWriter, length *lengthHeader, elapsed time
 		buffers.Put(bp)
 	}
 	return status
+}
+
+// appendBareInternalError appends the generic 500 envelope without the
+// codec, for when the codec fails on everything.
+func (o *Options) appendBareInternalError(dst []byte, elapsed time.Duration) []byte {
+	e := internalError(nil)
+	dst = append(dst, `{"status":"internal-server-error","time":`...)
+	dst = o.appendTime(dst, elapsed)
+	dst = append(dst, `,"flags":{},"data":{"code":`...)
+	dst = strconv.AppendQuote(dst, e.Code)
+	dst = append(dst, `,"message":`...)
+	dst = strconv.AppendQuote(dst, e.Message)
+	return append(dst, "}}"...)
 }
 
 // lengthHeader is a Content-Length header value and the digits it is made
