@@ -195,3 +195,17 @@ func TestParamsWithoutEnvelope(t *testing.T) {
 		assert.Contains(t, rec.Body.String(), want)
 	}
 }
+
+func TestAPanicIsLoggedOnce(t *testing.T) {
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&logs, nil))
+	h := middleware.NewChain(
+		middleware.Envelope(middleware.EnvelopeOptions{Logger: logger}),
+		middleware.Recover(middleware.RecoverOptions{Logger: logger}),
+	).ThenFunc(func(w http.ResponseWriter, r *http.Request) { panic("boom") })
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/", nil))
+	assert.Equal(t, http.StatusInternalServerError, rec.Code)
+	assert.Equal(t, 1, strings.Count(logs.String(), "\n"), logs.String())
+	assert.Contains(t, logs.String(), "boom")
+}

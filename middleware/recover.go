@@ -75,20 +75,15 @@ func Recover(opts RecoverOptions) Middleware {
 	}
 }
 
-// panicError is the 500 envelope of a recovered panic.
+// panicError is the 500 envelope of a recovered panic. It has no Err: the
+// panic is logged here, with its stack, and Err would make the envelope
+// writer log it a second time.
 func panicError(v any, stack []byte) *envelope.Error {
-	cause, ok := v.(error)
-	if ok {
-		cause = fmt.Errorf("panic: %w", cause)
-	} else {
-		cause = fmt.Errorf("panic: %v", v)
-	}
 	return &envelope.Error{
 		Status:     envelope.StatusInternalServerError,
 		Code:       envelope.CodeInternalServerError,
 		Message:    fmt.Sprint(v),
-		Attributes: map[string]any{"stack": string(stack)},
-		Err:        cause,
+		Attributes: map[string]any{"cause": fmt.Sprintf("panic: %v", v), "stack": string(stack)},
 	}
 }
 
