@@ -31,6 +31,7 @@ type Exchange struct {
 
 	code     int // status a wrapped handler set, 0 when none
 	body     []byte
+	bodyBuf  *[]byte // the pooled buffer body grows in, returned by Finish
 	wrote    bool
 	overflow bool
 	finished bool
@@ -106,6 +107,12 @@ func (ex *Exchange) Write(p []byte) (int, error) {
 		ex.overflow = true
 		return 0, errCaptureTooLarge
 	}
+	if ex.body == nil && len(p) > 0 {
+		// The capture lives until Finish has sent it: a pooled buffer saves
+		// the allocations of growing one from nothing.
+		ex.bodyBuf = buffers.Get().(*[]byte)
+		ex.body = (*ex.bodyBuf)[:0]
+	}
 	ex.body = append(ex.body, p...)
 	return len(p), nil
 }
@@ -129,7 +136,16 @@ func (ex *Exchange) Finish() Status {
 	if a.err != nil && a.err.status() == StatusInternalServerError && a.err.Err != nil {
 		ex.opts.logger().Error("envelope: unanticipated error", "error", a.err.Err)
 	}
-	return ex.opts.send(ex.w, &ex.length, time.Since(ex.start), ex.flags, a)
+	status := ex.opts.send(ex.w, &ex.length, time.Since(ex.start), ex.flags, a)
+	// send copied what it needed of the capture (a's strings are copies).
+	if bp := ex.bodyBuf; bp != nil {
+		if cap(ex.body) <= maxPooledBuffer {
+			*bp = ex.body[:0]
+			buffers.Put(bp)
+		}
+		ex.bodyBuf, ex.body = nil, nil
+	}
+	return status
 }
 
 // Success answers the request with status success and data as "data"
