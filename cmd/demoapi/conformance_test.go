@@ -2,8 +2,12 @@ package main
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"net/netip"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/apienvelope/apienvelope/conformance"
 )
@@ -42,4 +46,40 @@ func TestConformance(t *testing.T) {
 			ToolkitCodes:  true,
 		})
 	})
+}
+
+// TestConformanceOverTLS runs the suite against the demo as a live server:
+// real TLS, a real plain-HTTP listener, then again in maintenance mode.
+func TestConformanceOverTLS(t *testing.T) {
+	h, d := newServer(config{APIKey: testKey, Dev: true})
+	tlsSrv := httptest.NewTLSServer(h)
+	t.Cleanup(tlsSrv.Close)
+	plainSrv := httptest.NewServer(h)
+	t.Cleanup(plainSrv.Close)
+	opts := conformance.Options{
+		Params:       `{"page":1}`,
+		IntField:     "page",
+		Headers:      http.Header{"X-Server-API-Key": {testKey}},
+		PlainHTTP:    "308",
+		ToolkitCodes: true,
+		PanicAction:  "/api/v1/debug/panic",
+		HTTPURL:      plainSrv.URL,
+		Insecure:     true,
+	}
+	report, err := conformance.RunURL(t.Context(), tlsSrv.URL+"/api/v1/messages/list", opts)
+	require.NoError(t, err)
+	for _, r := range report.Results {
+		if r.Outcome == conformance.Fail {
+			t.Error(r)
+		}
+	}
+	assert.Positive(t, report.Passed)
+	t.Log(report.Summary())
+
+	d.maintenance.Store(true)
+	opts.InMaintenance = true
+	report, err = conformance.RunURL(t.Context(), tlsSrv.URL+"/api/v1/messages/list", opts)
+	require.NoError(t, err)
+	assert.Zero(t, report.Failed, report.Summary())
+	assert.Positive(t, report.Passed)
 }
