@@ -96,8 +96,10 @@ func (h *histogram) quantile(q float64) time.Duration {
 
 // snapshot is the server process's state between rounds.
 type snapshot struct {
-	goroutines int
-	heapInuse  uint64
+	goroutines  int
+	heapInuse   uint64 // bytes in spans with at least one live object
+	heapAlloc   uint64 // bytes of live objects
+	heapObjects uint64
 }
 
 func takeSnapshot() snapshot {
@@ -106,7 +108,7 @@ func takeSnapshot() snapshot {
 	runtime.GC()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	return snapshot{goroutines: runtime.NumGoroutine(), heapInuse: ms.HeapInuse}
+	return snapshot{goroutines: runtime.NumGoroutine(), heapInuse: ms.HeapInuse, heapAlloc: ms.HeapAlloc, heapObjects: ms.HeapObjects}
 }
 
 // result is one round of load.

@@ -29,6 +29,8 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/pprof"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -44,7 +46,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	levels := fs.String("c", "64", "concurrent clients, each on its own keep-alive connection; a comma-separated list runs one round per level")
 	requests := fs.Int64("n", 200000, "requests per round")
 	soak := fs.Duration("soak", 0, "soak mode: repeat rounds at the last level of -c until this much time has passed")
-	warmup := fs.Int64("warmup", 5000, "requests sent before the first round, so that one-time caches are filled before the baseline")
+	warmup := fs.Int64("warmup", 5000, "requests sent, at the highest level of -c, before the first round, so that one-time caches are filled before the baseline")
+	memprofile := fs.String("memprofile", "", "write the heap profile, after the last round, to this file")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -67,7 +70,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "loadtest %s: %s, GOMAXPROCS %d, %d CPUs, %s/%s, server on %s\n\n",
 		strings.Join(args, " "), runtime.Version(), runtime.GOMAXPROCS(0), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, s.Listener.Addr())
 	if *warmup > 0 {
-		if w := round(s, min(conc[0], 16), *warmup); w.unexpectedTotal() > 0 {
+		// At the highest level, so that what the runtime and net/http keep
+		// for that many connections (goroutine descriptors, buffers) is
+		// in the baseline rather than counted as a leak.
+		if w := round(s, slices.Max(conc), max(*warmup, 4*int64(slices.Max(conc)))); w.unexpectedTotal() > 0 {
 			printExamples(stdout, w)
 			fmt.Fprintln(stdout, "loadtest: the warm-up failed")
 			return 1
@@ -80,6 +86,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		r := round(s, c, *requests)
 		results = append(results, r)
 		printRow(stdout, r)
+		if os.Getenv("LOADTEST_DEBUG") != "" {
+			fmt.Fprintf(stdout, "debug: alloc %d -> %d, objects %d -> %d\n", r.before.heapAlloc, r.after.heapAlloc, r.before.heapObjects, r.after.heapObjects)
+		}
 	}
 	if *soak > 0 {
 		c := conc[len(conc)-1]
@@ -87,6 +96,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 			r := round(s, c, *requests)
 			results = append(results, r)
 			printRow(stdout, r)
+		}
+	}
+
+	if *memprofile != "" {
+		if err := writeHeapProfile(*memprofile); err != nil {
+			fmt.Fprintf(stderr, "loadtest: %v\n", err)
+			return 1
 		}
 	}
 
@@ -151,4 +167,17 @@ func ms(d time.Duration) string {
 
 func mib(b uint64) string {
 	return strconv.FormatFloat(float64(b)/(1<<20), 'f', 1, 64) + " MiB"
+}
+
+func writeHeapProfile(name string) error {
+	f, err := os.Create(name)
+	if err != nil {
+		return err
+	}
+	runtime.GC()
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

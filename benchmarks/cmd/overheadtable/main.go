@@ -14,6 +14,7 @@ import (
 	"flag"
 	"fmt"
 	"log"
+	"math"
 	"os"
 	"os/exec"
 	"regexp"
@@ -69,7 +70,11 @@ func main() {
 	if len(res) == 0 {
 		log.Fatal("no BenchmarkOverhead results in the output")
 	}
-	table := render(res, cpu, *count, *benchtime)
+	runs := fmt.Sprintf("median of %d runs of %s each", *count, *benchtime)
+	if *input != "" {
+		runs = "median of the runs in " + *input
+	}
+	table := render(res, cpu, runs)
 	fmt.Print(table)
 	for _, p := range strings.Split(*readmes, ",") {
 		if p = strings.TrimSpace(p); p != "" {
@@ -83,10 +88,21 @@ func main() {
 type key struct{ variant, payload string }
 
 type result struct {
-	ns, bytes, allocs []float64
+	ns, cpu, bytes, allocs []float64
 }
 
-func (r *result) median() (ns, b, allocs float64) { return med(r.ns), med(r.bytes), med(r.allocs) }
+func (r *result) median() (ns, cpu, b, allocs float64) {
+	return med(r.ns), med(r.cpu), med(r.bytes), med(r.allocs)
+}
+
+// cost is what ratios are taken of: the CPU time per request where the
+// benchmark reports it, else the wall time.
+func (r *result) cost() float64 {
+	if c := med(r.cpu); c > 0 {
+		return c
+	}
+	return med(r.ns)
+}
 
 func med(xs []float64) float64 {
 	if len(xs) == 0 {
@@ -99,7 +115,7 @@ func med(xs []float64) float64 {
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
-var line = regexp.MustCompile(`^BenchmarkOverhead/([^/\s]+)/([^\s-]+)(?:-\d+)?\s+\d+\s+([\d.]+) ns/op.*?\s([\d.]+) B/op\s+([\d.]+) allocs/op`)
+var name = regexp.MustCompile(`^BenchmarkOverhead/([^/\s]+)/([^\s-]+)(?:-\d+)?$`)
 
 func parse(out []byte) (map[key]*result, string) {
 	res := map[key]*result{}
@@ -110,7 +126,11 @@ func parse(out []byte) (map[key]*result, string) {
 		if c, ok := strings.CutPrefix(t, "cpu: "); ok {
 			cpu = c
 		}
-		m := line.FindStringSubmatch(t)
+		f := strings.Fields(t)
+		if len(f) < 4 {
+			continue
+		}
+		m := name.FindStringSubmatch(f[0])
 		if m == nil {
 			continue
 		}
@@ -120,10 +140,23 @@ func parse(out []byte) (map[key]*result, string) {
 			r = &result{}
 			res[k] = r
 		}
-		ns, _ := strconv.ParseFloat(m[3], 64)
-		b, _ := strconv.ParseFloat(m[4], 64)
-		a, _ := strconv.ParseFloat(m[5], 64)
-		r.ns, r.bytes, r.allocs = append(r.ns, ns), append(r.bytes, b), append(r.allocs, a)
+		// f[1] is the iteration count, then value-unit pairs.
+		for i := 2; i+1 < len(f); i += 2 {
+			v, err := strconv.ParseFloat(f[i], 64)
+			if err != nil {
+				continue
+			}
+			switch f[i+1] {
+			case "ns/op":
+				r.ns = append(r.ns, v)
+			case "cpu-ns/op":
+				r.cpu = append(r.cpu, v)
+			case "B/op":
+				r.bytes = append(r.bytes, v)
+			case "allocs/op":
+				r.allocs = append(r.allocs, v)
+			}
+		}
 	}
 	return res, cpu
 }
@@ -156,32 +189,33 @@ func ns(v float64) string {
 	return fmt.Sprintf("%.0f ns", v)
 }
 
-func render(res map[key]*result, cpu string, count int, benchtime string) string {
+func render(res map[key]*result, cpu, runs string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Made by `cd benchmarks && go run ./cmd/overheadtable` on %s: %s, %d cores, %s/%s, %s, `-cpu 1`, median of %d runs of %s each.\n\n",
-		time.Now().UTC().Format("2006-01-02"), orUnknown(strings.TrimSpace(cpu)), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version(), count, benchtime)
+	fmt.Fprintf(&b, "Made by `cd benchmarks && go run ./cmd/overheadtable` on %s: %s, %d cores, %s/%s, %s, `-cpu 1`, %s. "+
+		"*CPU/op* is the process's CPU time per request (getrusage), *wall/op* the benchmark's ns/op; the ratios are of CPU/op, "+
+		"which the other processes of a shared machine disturb much less than the wall clock.\n\n",
+		time.Now().UTC().Format("2006-01-02"), orUnknown(strings.TrimSpace(cpu)), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version(), runs)
 	for _, p := range payloads {
 		lim, bare, hw := res[key{"limit", p}], res[key{"bare", p}], res[key{"handwritten-std", p}]
 		if lim == nil || bare == nil || hw == nil {
 			continue
 		}
-		limNs, _, _ := lim.median()
-		bareNs, _, bareAllocs := bare.median()
-		hwNs, _, _ := hw.median()
+		_, _, _, bareAllocs := bare.median()
 		fmt.Fprintf(&b, "**%s**\n\n", p)
-		b.WriteString("| variant | time/op | B/op | allocs/op | vs limit | vs bare | vs handwritten-std |\n")
-		b.WriteString("|---|---:|---:|---:|---:|---:|---:|\n")
+		b.WriteString("| variant | CPU/op | wall/op | B/op | allocs/op | vs limit | vs bare | vs handwritten-std |\n")
+		b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|\n")
 		for _, v := range benchmarks.VariantNames {
 			r := res[key{v, p}]
 			if r == nil {
 				continue
 			}
-			n, by, al := r.median()
+			n, c, by, al := r.median()
 			extra := ""
-			if strings.HasPrefix(v, "action") && al != bareAllocs {
+			if strings.HasPrefix(v, "action") && math.Round(al) != math.Round(bareAllocs) {
 				extra = fmt.Sprintf(" (%+.0f)", al-bareAllocs)
 			}
-			fmt.Fprintf(&b, "| %s | %s | %.0f | %.0f%s | %s | %s | %s |\n", v, ns(n), by, al, extra, ratio(n, limNs), ratio(n, bareNs), ratio(n, hwNs))
+			fmt.Fprintf(&b, "| %s | %s | %s | %.0f | %.0f%s | %s | %s | %s |\n", v, ns(c), ns(n), by, al, extra,
+				ratio(r.cost(), lim.cost()), ratio(r.cost(), bare.cost()), ratio(r.cost(), hw.cost()))
 		}
 		b.WriteString("\n")
 	}
@@ -203,8 +237,8 @@ func targets(res map[key]*result) string {
 		if r == nil {
 			return 0, 0, false
 		}
-		n, _, a := r.median()
-		return n, a, true
+		_, _, _, a := r.median()
+		return r.cost(), a, true
 	}
 	var b strings.Builder
 	b.WriteString("| target | small | medium | large |\n|---|---|---|---|\n")
