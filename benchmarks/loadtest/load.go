@@ -116,7 +116,7 @@ type result struct {
 	concurrency int
 	requests    int64
 	elapsed     time.Duration
-	latency     *histogram
+	latency     [4]time.Duration // p50, p90, p99, max
 	byKind      map[string]int64
 	unexpected  map[string]int64 // kind of failure → count
 	examples    []string         // a few failures, to show
@@ -166,8 +166,7 @@ func (t *tally) fail(what string, format string, args ...any) {
 // round sends requests requests, concurrency at a time, each client on its
 // own keep-alive connection, and checks every answer.
 func round(s *server, concurrency int, requests int64) *result {
-	res := &result{concurrency: concurrency, requests: requests, latency: newHistogram(),
-		byKind: map[string]int64{}, unexpected: map[string]int64{}}
+	res := &result{concurrency: concurrency, requests: requests, byKind: map[string]int64{}, unexpected: map[string]int64{}}
 	res.before = takeSnapshot()
 	sentBefore, panickedBefore := s.sent.Load(), s.panicked.Load()
 
@@ -212,8 +211,11 @@ func round(s *server, concurrency int, requests int64) *result {
 	res.elapsed = time.Since(start)
 
 	transport.CloseIdleConnections()
+	// The histograms are dropped once read: the results of a long soak
+	// are kept, and must not weigh on the heap measured.
+	latency := newHistogram()
 	for _, t := range tallies {
-		res.latency.merge(t.latency)
+		latency.merge(t.latency)
 		res.ranWant += t.ran
 		res.panicWant += t.panics
 		for k, v := range t.byKind {
@@ -224,6 +226,8 @@ func round(s *server, concurrency int, requests int64) *result {
 		}
 		res.examples = append(res.examples, t.examples...)
 	}
+	res.latency = [4]time.Duration{latency.quantile(0.50), latency.quantile(0.90), latency.quantile(0.99), latency.max}
+	tallies, latency = nil, nil
 	res.ranGot = s.sent.Load() - sentBefore
 	res.panicGot = s.panicked.Load() - panickedBefore
 	if res.ranGot != res.ranWant {

@@ -86,9 +86,6 @@ func run(args []string, stdout, stderr io.Writer) int {
 		r := round(s, c, *requests)
 		results = append(results, r)
 		printRow(stdout, r)
-		if os.Getenv("LOADTEST_DEBUG") != "" {
-			fmt.Fprintf(stdout, "debug: alloc %d -> %d, objects %d -> %d\n", r.before.heapAlloc, r.after.heapAlloc, r.before.heapObjects, r.after.heapObjects)
-		}
 	}
 	if *soak > 0 {
 		c := conc[len(conc)-1]
@@ -121,8 +118,22 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	if len(results) > 1 {
 		first, last := results[0], results[len(results)-1]
-		fmt.Fprintf(stdout, "Across all rounds: goroutines %d -> %d, heap in use %s -> %s.\n",
-			first.before.goroutines, last.after.goroutines, mib(first.before.heapInuse), mib(last.after.heapInuse))
+		fmt.Fprintf(stdout, "Across all rounds: goroutines %d -> %d, heap in use %s -> %s, live heap %s -> %s.\n",
+			first.before.goroutines, last.after.goroutines, mib(first.before.heapInuse), mib(last.after.heapInuse),
+			kib(first.before.heapAlloc), kib(last.after.heapAlloc))
+		// A leak of even one small object per request shows over many
+		// requests as live heap that grows with them.
+		var since int64
+		for _, r := range results[1:] {
+			since += r.requests
+		}
+		growth := float64(last.after.heapAlloc) - float64(first.after.heapAlloc)
+		perRequest := growth / float64(since)
+		fmt.Fprintf(stdout, "Live heap growth after the first round: %+.0f bytes over %d requests, %+.3f bytes per request.\n", growth, since, perRequest)
+		if since >= 100000 && perRequest >= leakPerRequest {
+			failed = true
+			fmt.Fprintf(stdout, "LEAK: the live heap grows by %.2f bytes per request\n", perRequest)
+		}
 	}
 	if failed {
 		fmt.Fprintln(stdout, "FAIL")
@@ -132,19 +143,28 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
+// leakPerRequest is the growth of the live heap per request, over at least
+// 100000 requests, that counts as a leak: the smallest object is 8 bytes.
+const leakPerRequest = 4
+
 func printHeader(w io.Writer) {
-	fmt.Fprintln(w, "| clients | requests | valid / refused / param-error / panic | time | req/s | p50 | p90 | p99 | max | unexpected | action runs (want = got) | goroutines before → after | heap in use before → after |")
-	fmt.Fprintln(w, "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---|---|")
+	fmt.Fprintln(w, "| clients | requests | valid / refused / param-error / panic | time | req/s | p50 | p90 | p99 | max | unexpected | action runs (want = got) | goroutines before → after | heap in use before → after | live heap before → after |")
+	fmt.Fprintln(w, "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---|---|---|")
 }
 
 func printRow(w io.Writer, r *result) {
-	fmt.Fprintf(w, "| %d | %d | %d / %d / %d / %d | %.1fs | %.0f | %s | %s | %s | %s | %d | %d = %d, %d = %d | %d → %d | %s → %s |\n",
+	fmt.Fprintf(w, "| %d | %d | %d / %d / %d / %d | %.1fs | %.0f | %s | %s | %s | %s | %d | %d = %d, %d = %d | %d → %d | %s → %s | %s → %s |\n",
 		r.concurrency, r.requests,
 		r.byKind["valid"], r.byKind["refused"], r.byKind["param-error"], r.byKind["panic"],
 		r.elapsed.Seconds(), float64(r.requests)/r.elapsed.Seconds(),
-		ms(r.latency.quantile(0.50)), ms(r.latency.quantile(0.90)), ms(r.latency.quantile(0.99)), ms(r.latency.max),
+		ms(r.latency[0]), ms(r.latency[1]), ms(r.latency[2]), ms(r.latency[3]),
 		r.unexpectedTotal(), r.ranWant, r.ranGot, r.panicWant, r.panicGot,
-		r.before.goroutines, r.after.goroutines, mib(r.before.heapInuse), mib(r.after.heapInuse))
+		r.before.goroutines, r.after.goroutines, mib(r.before.heapInuse), mib(r.after.heapInuse),
+		kib(r.before.heapAlloc), kib(r.after.heapAlloc))
+}
+
+func kib(b uint64) string {
+	return strconv.FormatUint(b>>10, 10) + " KiB"
 }
 
 func printExamples(w io.Writer, r *result) {

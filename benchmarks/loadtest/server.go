@@ -11,7 +11,6 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 
 	"github.com/apienvelope/apienvelope/envelope"
@@ -43,12 +42,11 @@ type server struct {
 	panicked atomic.Int64 // debug/panic ran
 	ids      atomic.Int64
 
-	mu    sync.Mutex
-	conns map[net.Conn]bool
+	open atomic.Int64 // connections the server has open
 }
 
 func newServer() *server {
-	s := &server{conns: map[net.Conn]bool{}}
+	s := &server{}
 	quiet := slog.New(slog.DiscardHandler)
 	var maintenance atomic.Bool
 	r := middleware.NewRouter(middleware.RouterOptions{
@@ -80,13 +78,11 @@ func newServer() *server {
 	s.EnableHTTP2 = false
 	s.Config.ErrorLog = log.New(io.Discard, "", 0)
 	s.Config.ConnState = func(c net.Conn, state http.ConnState) {
-		s.mu.Lock()
-		defer s.mu.Unlock()
 		switch state {
 		case http.StateNew:
-			s.conns[c] = true
+			s.open.Add(1)
 		case http.StateClosed, http.StateHijacked:
-			delete(s.conns, c)
+			s.open.Add(-1)
 		}
 	}
 	s.StartTLS()
@@ -94,8 +90,4 @@ func newServer() *server {
 }
 
 // openConns is the number of connections the server has open.
-func (s *server) openConns() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.conns)
-}
+func (s *server) openConns() int { return int(s.open.Load()) }
