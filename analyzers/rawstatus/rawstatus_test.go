@@ -16,12 +16,10 @@ func testdata(t *testing.T) string {
 	return dir
 }
 
+// TestRawStatus checks the diagnostics of every scenario, and the suggested
+// fixes against the .golden files, in one load of the fixtures: loading
+// net/http and its dependencies from source is most of the cost.
 func TestRawStatus(t *testing.T) {
-	analysistest.Run(t, testdata(t), rawstatus.Analyzer,
-		"rawstatus/calls", "rawstatus/flow", "rawstatus/types", "rawstatus/wrappers",
-		"rawstatus/helpers", "rawstatus/suppress", "rawstatus/generated")
-}
-
-func TestRawStatusFix(t *testing.T) {
-	analysistest.RunWithSuggestedFixes(t, testdata(t), rawstatus.Analyzer, "rawstatus/fix")
+	analysistest.RunWithSuggestedFixes(t, testdata(t), rawstatus.Analyzer,
+		"rawstatus/calls", "rawstatus/flow", "rawstatus/types", "rawstatus/wrappers", "rawstatus/helpers", "rawstatus/suppress", "rawstatus/generated", "rawstatus/fix")
 }

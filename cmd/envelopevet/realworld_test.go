@@ -24,7 +24,8 @@ const defaultRealWorld = "github.com/go-chi/chi/v5@v5.5.0 github.com/gorilla/han
 // compares the time and memory of go vet with and without the tool, both
 // from a copy of the same warm build cache. It runs only with
 // ENVELOPEVET_REALWORLD=1; ENVELOPEVET_REALWORLD_MODULES overrides the
-// modules, as space-separated path@version.
+// modules, as space-separated path@version, and ENVELOPEVET_REALWORLD_CACHE
+// names a build cache to warm and keep between runs.
 func TestRealWorld(t *testing.T) {
 	if os.Getenv("ENVELOPEVET_REALWORLD") != "1" {
 		t.Skip("set ENVELOPEVET_REALWORLD=1 to fetch and vet real modules")
@@ -37,6 +38,12 @@ func TestRealWorld(t *testing.T) {
 	if out == "" {
 		out = t.TempDir()
 	}
+	// One warm build cache for all modules, so the standard library is
+	// compiled once; each measurement runs on its own copy of it.
+	warm := os.Getenv("ENVELOPEVET_REALWORLD_CACHE")
+	if warm == "" {
+		warm = filepath.Join(t.TempDir(), "cache-warm")
+	}
 	bin := envelopevet(t)
 	for _, module := range modules {
 		t.Run(module, func(t *testing.T) {
@@ -44,7 +51,6 @@ func TestRealWorld(t *testing.T) {
 			src := fetch(t, module, work)
 			env := append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod", "GOTOOLCHAIN=local")
 
-			warm := filepath.Join(work, "cache-warm")
 			_, err := command(src, append(env, "GOCACHE="+warm), "go", "list", "-export", "-deps", "-test", "./...")
 			require.NoError(t, err)
 
@@ -114,7 +120,8 @@ func command(dir string, env []string, name string, args ...string) (string, err
 }
 
 // findings counts the diagnostics of a -json report per analyzer and lists
-// them as "analyzer: posn: message".
+// them as "analyzer: posn: message". A package and its test variant report
+// the same finding twice: it is counted once.
 func findings(t *testing.T, report string) (map[string]int, []string) {
 	var parsed map[string]map[string][]struct {
 		Posn    string `json:"posn"`
@@ -123,14 +130,19 @@ func findings(t *testing.T, report string) (map[string]int, []string) {
 	// -json prints one object per package root; decode them in turn.
 	dec := json.NewDecoder(strings.NewReader(report))
 	counts := map[string]int{}
+	seen := map[string]bool{}
 	var lines []string
 	for dec.More() {
 		require.NoError(t, dec.Decode(&parsed))
 		for _, byAnalyzer := range parsed {
 			for analyzer, diags := range byAnalyzer {
 				for _, d := range diags {
-					counts[analyzer]++
-					lines = append(lines, analyzer+": "+d.Posn+": "+d.Message)
+					line := analyzer + ": " + d.Posn + ": " + d.Message
+					if !seen[line] {
+						seen[line] = true
+						counts[analyzer]++
+						lines = append(lines, line)
+					}
 				}
 			}
 		}

@@ -65,6 +65,11 @@ func notWriters(w http.ResponseWriter, r *http.Request) {
 	rec := httptest.NewRecorder()
 	rec.WriteHeader(http.StatusTeapot)
 	http.Error(rec, "into a recorder", http.StatusBadRequest)
+	http.NotFound(rec, r)
+	http.Redirect(rec, r, "/elsewhere", http.StatusFound)
+	http.ServeContent(rec, r, "a.txt", time.Time{}, strings.NewReader("a"))
+	http.ServeFile(rec, r, "a.txt")
+	http.ServeFileFS(rec, r, files, "a.txt")
 	var buf bytes.Buffer
 	buf.WriteString("buffered")
 	os.Stdout.WriteString("logged")

@@ -59,7 +59,14 @@ func requestWrite(w http.ResponseWriter, r *http.Request) {
 // response writer.
 func negatives(w http.ResponseWriter, r *http.Request) {
 	var buf bytes.Buffer
+	buf.Write([]byte("a"))
+	fmt.Fprint(&buf, "a")
 	fmt.Fprintf(&buf, "%d", 1)
+	fmt.Fprintln(&buf, "a")
+	io.CopyN(&buf, strings.NewReader("abc"), 2)
+	buf.ReadFrom(r.Body)
+	page.ExecuteTemplate(&buf, "page", "x")
+	text.Execute(&buf, "x")
 	json.NewEncoder(&buf).Encode(1)
 	page.Execute(&buf, "x")
 	io.Copy(&buf, r.Body)
