@@ -33,8 +33,8 @@ const (
 )
 
 func main() {
-	count := flag.Int("count", 6, "runs of each benchmark; the table shows the median")
-	benchtime := flag.String("benchtime", "300ms", "go test -benchtime")
+	count := flag.Int("count", 10, "runs of each benchmark")
+	benchtime := flag.String("benchtime", "200ms", "go test -benchtime")
 	input := flag.String("in", "", "read this benchmark output instead of running the benchmarks")
 	raw := flag.String("raw", "results/overhead.txt", "where to keep the raw benchmark output")
 	readmes := flag.String("readme", "README.md,../README.md", "files to write the table into, between the markers "+startMarker+" and "+endMarker)
@@ -70,9 +70,9 @@ func main() {
 	if len(res) == 0 {
 		log.Fatal("no BenchmarkOverhead results in the output")
 	}
-	runs := fmt.Sprintf("median of %d runs of %s each", *count, *benchtime)
+	runs := fmt.Sprintf("%d runs of %s each", *count, *benchtime)
 	if *input != "" {
-		runs = "median of the runs in " + *input
+		runs = "the runs in " + *input
 	}
 	table := render(res, cpu, runs)
 	fmt.Print(table)
@@ -95,13 +95,22 @@ func (r *result) median() (ns, cpu, b, allocs float64) {
 	return med(r.ns), med(r.cpu), med(r.bytes), med(r.allocs)
 }
 
-// cost is what ratios are taken of: the CPU time per request where the
-// benchmark reports it, else the wall time.
+// cost is what ratios are taken of: the least CPU time per request of the
+// runs where the benchmark reports it, else the least wall time. Other
+// processes only ever add to a run's time, so the least is the closest to
+// what the variant itself costs.
 func (r *result) cost() float64 {
-	if c := med(r.cpu); c > 0 {
+	if c := least(r.cpu); c > 0 {
 		return c
 	}
-	return med(r.ns)
+	return least(r.ns)
+}
+
+func least(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	return slices.Min(xs)
 }
 
 func med(xs []float64) float64 {
@@ -192,8 +201,8 @@ func ns(v float64) string {
 func render(res map[key]*result, cpu, runs string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Made by `cd benchmarks && go run ./cmd/overheadtable` on %s: %s, %d cores, %s/%s, %s, `-cpu 1`, %s. "+
-		"*CPU/op* is the process's CPU time per request (getrusage), *wall/op* the benchmark's ns/op; the ratios are of CPU/op, "+
-		"which the other processes of a shared machine disturb much less than the wall clock.\n\n",
+		"*CPU/op* is the least, over the runs, of the process's CPU time per request (getrusage); *wall/op* the median ns/op. "+
+		"The ratios are of CPU/op, which the other processes of a shared machine disturb much less than the wall clock.\n\n",
 		time.Now().UTC().Format("2006-01-02"), orUnknown(strings.TrimSpace(cpu)), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version(), runs)
 	for _, p := range payloads {
 		lim, bare, hw := res[key{"limit", p}], res[key{"bare", p}], res[key{"handwritten-std", p}]
@@ -209,12 +218,12 @@ func render(res map[key]*result, cpu, runs string) string {
 			if r == nil {
 				continue
 			}
-			n, c, by, al := r.median()
+			n, _, by, al := r.median()
 			extra := ""
 			if strings.HasPrefix(v, "action") && math.Round(al) != math.Round(bareAllocs) {
 				extra = fmt.Sprintf(" (%+.0f)", al-bareAllocs)
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %.0f | %.0f%s | %s | %s | %s |\n", v, ns(c), ns(n), by, al, extra,
+			fmt.Fprintf(&b, "| %s | %s | %s | %.0f | %.0f%s | %s | %s | %s |\n", v, ns(r.cost()), ns(n), by, al, extra,
 				ratio(r.cost(), lim.cost()), ratio(r.cost(), bare.cost()), ratio(r.cost(), hw.cost()))
 		}
 		b.WriteString("\n")
