@@ -16,7 +16,9 @@
 //     WriteRune or ReadFrom (body) on an interface or type parameter, or
 //   - it calls a function whose Fact says it does so to an argument.
 //
-// A method value such as w.Write counts as a call where it is taken.
+// A method value such as w.Write is followed to the calls of the variable
+// it is bound to; taking it writes nothing, so handing a wrapper's Write to
+// hooks (httpsnoop) is composition, not a write.
 // Calls of other interface methods (next.ServeHTTP(w, r) in middleware,
 // w.(http.Flusher).Flush()) are not writes: they cannot be resolved
 // statically, and forwarding to the next handler is how handlers compose.

@@ -29,7 +29,7 @@ type unit struct {
 	flows   []flow
 	results []ast.Expr     // expressions returned by fn itself
 	named   []types.Object // fn's named results
-	calls   []site         // calls and method values, for sinks
+	calls   []site         // calls, for sinks
 
 	taint map[types.Object]sources
 }
@@ -40,10 +40,10 @@ type flow struct {
 	src ast.Expr
 }
 
-// A site is a call or method value together with the functions enclosing
-// it, outermost first.
+// A site is a call together with the functions enclosing it, outermost
+// first.
 type site struct {
-	node  ast.Node // *ast.CallExpr or *ast.SelectorExpr
+	node  ast.Node // the *ast.CallExpr
 	funcs []ast.Node
 	fn    *types.Func // the function or method called
 	args  []argument
@@ -167,16 +167,29 @@ func (e *engine) newUnit(file *ast.File, root ast.Node) *unit {
 // collect gathers the unit's flows, returns and call sites.
 func (u *unit) collect(info *types.Info) {
 	// Variables bound to a function literal, so that calling them binds
-	// the literal's parameters.
-	lits := map[types.Object]*ast.FuncLit{}
+	// the literal's parameters, or to a method value, so that calling them
+	// calls the method. Taking a method value writes nothing: handing
+	// wrapper.Write to hooks is composing, like next.ServeHTTP.
+	bound := map[types.Object]ast.Expr{}
+	bindable := func(x ast.Expr) ast.Expr {
+		switch x := ast.Unparen(x).(type) {
+		case *ast.FuncLit:
+			return x
+		case *ast.SelectorExpr:
+			if sel, ok := info.Selections[x]; ok && sel.Kind() == types.MethodVal {
+				return x
+			}
+		}
+		return nil
+	}
 	ast.Inspect(u.root, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.AssignStmt:
 			if len(n.Lhs) == len(n.Rhs) {
 				for i, rhs := range n.Rhs {
-					if lit, ok := ast.Unparen(rhs).(*ast.FuncLit); ok {
+					if x := bindable(rhs); x != nil {
 						if id, ok := n.Lhs[i].(*ast.Ident); ok && info.ObjectOf(id) != nil {
-							lits[info.ObjectOf(id)] = lit
+							bound[info.ObjectOf(id)] = x
 						}
 					}
 				}
@@ -184,8 +197,8 @@ func (u *unit) collect(info *types.Info) {
 		case *ast.ValueSpec:
 			if len(n.Names) == len(n.Values) {
 				for i, v := range n.Values {
-					if lit, ok := ast.Unparen(v).(*ast.FuncLit); ok && info.Defs[n.Names[i]] != nil {
-						lits[info.Defs[n.Names[i]]] = lit
+					if x := bindable(v); x != nil && info.Defs[n.Names[i]] != nil {
+						bound[info.Defs[n.Names[i]]] = x
 					}
 				}
 			}
@@ -193,7 +206,6 @@ func (u *unit) collect(info *types.Info) {
 		return true
 	})
 
-	callFuns := map[ast.Expr]bool{}
 	var stack []ast.Node
 	var funcs []ast.Node
 	ast.Inspect(u.root, func(n ast.Node) bool {
@@ -239,26 +251,27 @@ func (u *unit) collect(info *types.Info) {
 				u.results = append(u.results, n.Results...)
 			}
 		case *ast.CallExpr:
-			callFuns[stripIndex(ast.Unparen(n.Fun))] = true
+			enclosing := append([]ast.Node(nil), funcs...)
 			if fn := callee(info, n); fn != nil {
-				u.calls = append(u.calls, site{n, append([]ast.Node(nil), funcs...), fn, arguments(info, n, fn)})
+				u.calls = append(u.calls, site{n, enclosing, fn, arguments(info, n, fn)})
 			}
-			// Calling a function literal, directly or through the variable
-			// it was bound to, passes the arguments to its parameters.
-			var lit *ast.FuncLit
-			switch fun := ast.Unparen(n.Fun).(type) {
+			var target ast.Expr = ast.Unparen(n.Fun)
+			if id, ok := target.(*ast.Ident); ok {
+				target = bound[info.ObjectOf(id)]
+			}
+			switch target := target.(type) {
 			case *ast.FuncLit:
-				lit = fun
-			case *ast.Ident:
-				lit = lits[info.ObjectOf(fun)]
-			}
-			if lit != nil {
-				u.bind(info, lit, n)
-			}
-		case *ast.SelectorExpr:
-			if sel, ok := info.Selections[n]; ok && sel.Kind() == types.MethodVal && !callFuns[n] {
-				if fn, ok := sel.Obj().(*types.Func); ok {
-					u.calls = append(u.calls, site{n, append([]ast.Node(nil), funcs...), fn.Origin(), []argument{{n.X, 0}}})
+				// Calling a function literal, directly or through the
+				// variable it was bound to, passes the arguments to its
+				// parameters.
+				u.bind(info, target, n)
+			case *ast.SelectorExpr:
+				// Calling a variable bound to a method value calls the
+				// method on the value it was taken from.
+				if _, direct := ast.Unparen(n.Fun).(*ast.SelectorExpr); !direct {
+					if fn, ok := info.Selections[target].Obj().(*types.Func); ok {
+						u.calls = append(u.calls, site{n, enclosing, fn.Origin(), methodValueArguments(target, n, fn)})
+					}
 				}
 			}
 		}
@@ -495,6 +508,17 @@ func arguments(info *types.Info, call *ast.CallExpr, fn *types.Func) []argument 
 			slotIndex = nparams - 1
 		}
 		args = append(args, argument{a, slotIndex})
+	}
+	return args
+}
+
+// methodValueArguments pairs the receiver of the method value sel, and the
+// arguments of call, which calls it, with the slots of method fn.
+func methodValueArguments(sel *ast.SelectorExpr, call *ast.CallExpr, fn *types.Func) []argument {
+	args := []argument{{sel.X, 0}}
+	nparams := fn.Type().(*types.Signature).Params().Len() + 1
+	for i, a := range call.Args {
+		args = append(args, argument{a, min(i+1, nparams-1)})
 	}
 	return args
 }

@@ -72,10 +72,10 @@ type Result struct {
 	Findings []Finding
 }
 
-// A Finding is a call, or method value, in a request handler that sets a
+// A Finding is a call in a request handler that sets a
 // status on or writes a body to the handler's ResponseWriter.
 type Finding struct {
-	// Node is the *ast.CallExpr, or the *ast.SelectorExpr of a method value.
+	// Node is the *ast.CallExpr.
 	Node ast.Node
 	// Callee is the function or method called.
 	Callee *types.Func

@@ -30,10 +30,17 @@ func buffered(w io.Writer) { // want buffered:"body:w"
 	b.Flush()
 }
 
-// A method value counts where it is taken.
+// A method value writes where the variable bound to it is called.
 func methodValue(w io.Writer) { // want methodValue:"body:w"
 	write := w.Write
-	_ = write
+	write(nil)
+}
+
+// Taking a method value writes nothing: handing it to hooks is composing.
+type hooks struct{ write func([]byte) (int, error) }
+
+func hookValue(w io.Writer) hooks {
+	return hooks{write: w.Write}
 }
 
 // A closure called later writes through its captured parameter.

@@ -40,8 +40,10 @@ func closure(w http.ResponseWriter, r *http.Request) {
 }
 
 func methodValue(w http.ResponseWriter, r *http.Request) {
-	set := w.WriteHeader // want `raw status: w.WriteHeader`
-	writerFunc(set)(500)
+	set := w.WriteHeader
+	set(500) // want `raw status: w.WriteHeader`
+	var hook writerFunc = w.WriteHeader
+	_ = hook
 }
 
 func deferred(w http.ResponseWriter, r *http.Request) {

@@ -32,11 +32,13 @@ func closures(w http.ResponseWriter, r *http.Request) {
 }
 
 func methodValues(w http.ResponseWriter, r *http.Request) {
-	write := w.Write // want `raw write: w.Write`
-	_ = write
+	write := w.Write
+	write(nil) // want `raw write: w.Write`
 	enc := newEncoder(w)
-	send := enc.send // want `raw write: \(\*flow.encoder\).send`
-	_ = send
+	send := enc.send
+	send(nil) // want `raw write: \(\*flow.encoder\).send`
+	hooks := struct{ write func([]byte) }{write: enc.send}
+	_ = hooks
 }
 
 func deferredAndGo(w http.ResponseWriter, r *http.Request) {
