@@ -163,6 +163,14 @@ func Fail(w http.ResponseWriter, r *http.Request, err error) {
 	if e == nil {
 		e = internalError(err)
 	}
+	if e.Status == StatusParameterError && (e.Code == CodeBodyTooLarge || e.Code == CodeIncompleteBody) && r.ProtoMajor == 1 {
+		// The rest of a body refused unread, or broken off, is not a
+		// request: net/http would read and discard up to 256 KiB of it
+		// before sending the answer, and wait for it, until its
+		// ReadTimeout, from a client that announced a body and sends
+		// nothing. Closing the connection after the answer sends it at once.
+		w.Header().Set("Connection", "close")
+	}
 	respond(w, r, answer{err: e})
 }
 
