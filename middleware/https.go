@@ -1,6 +1,7 @@
 package middleware
 
 import (
+	"io"
 	"net/http"
 	"net/netip"
 	"strconv"
@@ -89,6 +90,7 @@ func RequireHTTPS(opts HTTPSOptions) Middleware {
 					w.Header().Set("Strict-Transport-Security", hsts)
 				}
 				next.ServeHTTP(w, r)
+				drainFromProxy(r, trusted)
 				return
 			}
 			if !opts.Reject {
@@ -356,4 +358,17 @@ func splitHost(hostport string) (string, bool) {
 		}
 	}
 	return host, true
+}
+
+// drainFromProxy reads and discards, up to a bound, what is left of the
+// body of a request from a trusted proxy, while the answer is still
+// buffered: a proxy such as nginx has the whole body already and sends it
+// all before it reads the answer, and Go's server, which discards no more
+// than 256 KiB, would otherwise close the connection on it and the proxy
+// answer 502.
+func drainFromProxy(r *http.Request, trusted []netip.Prefix) {
+	if r.Body == nil || r.Body == http.NoBody || len(trusted) == 0 || !fromTrustedProxy(r.RemoteAddr, trusted) {
+		return
+	}
+	_, _ = io.CopyN(io.Discard, r.Body, 8<<20)
 }

@@ -389,3 +389,28 @@ func FuzzRequireHTTPSForwarded(f *testing.F) {
 		}
 	})
 }
+
+// TestRequireHTTPSDrainsWhatATrustedProxySent: a proxy sends the whole body
+// before it reads the answer, so what the handler left unread is read and
+// discarded, up to a bound, instead of the connection being closed on it.
+func TestRequireHTTPSDrainsWhatATrustedProxySent(t *testing.T) {
+	trusted := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}
+	h := middleware.RequireHTTPS(middleware.HTTPSOptions{TrustedProxies: trusted})(
+		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	for _, c := range []struct {
+		remote string
+		size   int
+		unread int
+	}{
+		{remote: "10.1.2.3:5000", size: 2 << 20, unread: 0},
+		{remote: "10.1.2.3:5000", size: 9 << 20, unread: 1 << 20},
+		{remote: "192.0.2.1:5000", size: 2 << 20, unread: 2 << 20},
+	} {
+		body := strings.NewReader(strings.Repeat("x", c.size))
+		r := httptest.NewRequest(http.MethodPost, "http://api.example/api/v1/a/b", body)
+		r.RemoteAddr = c.remote
+		r.Header.Set("X-Forwarded-Proto", "https")
+		h.ServeHTTP(httptest.NewRecorder(), r)
+		assert.Equal(t, c.unread, body.Len(), "%s sent %d bytes", c.remote, c.size)
+	}
+}
