@@ -3,7 +3,7 @@
 //
 // A custom golangci-lint is built with this .custom-gcl.yml:
 //
-//	version: v2.6.2
+//	version: v2.15.0
 //	plugins:
 //	  - module: github.com/apienvelope/apienvelope
 //	    import: github.com/apienvelope/apienvelope/analyzers/plugin
