@@ -4,7 +4,8 @@
 // It is the shared engine of the rawstatus and rawwrite analyzers. Its
 // Analyzer computes, for every function of a package, a [Fact] saying which
 // of the function's parameters (receiver included) get a status set or a body
-// written, and which ones its results carry. Facts cross package boundaries,
+// written, which ones its results carry, and, for a method, which ones it
+// stores in its receiver. Facts cross package boundaries,
 // so a helper such as net/http's Error, or a third-party render.JSON, is
 // recognised from its code rather than from a list of names.
 //

@@ -15,16 +15,9 @@ type Slots uint64
 // Has reports whether slot i is in s.
 func (s Slots) Has(i int) bool { return i >= 0 && i < 64 && s&(1<<uint(i)) != 0 }
 
-func slot(i int) Slots {
-	if i < 0 || i >= 64 {
-		return 0
-	}
-	return 1 << uint(i)
-}
-
 // Fact says what a function does to the writers it is given. It is attached
-// to functions and methods that set a status on, write a body to, or return
-// a value carrying at least one of their slots.
+// to functions and methods that set a status on, write a body to, return,
+// or store in their receiver at least one of their slots.
 type Fact struct {
 	Status Slots    // slots whose writer gets a status
 	Body   Slots    // slots whose writer gets a body
