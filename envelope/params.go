@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // ParamsOptions bounds the parameters a request may carry. The zero value
@@ -76,8 +77,10 @@ func ReadParams(r *http.Request, opts ParamsOptions) ([]byte, error) {
 	if len(bytes.TrimLeft(params, " \t\r\n")) == 0 {
 		return emptyParams, nil
 	}
-	if err := checkParamsPooled(params, opts.maxDepth()); err != nil {
-		return nil, err
+	if depth := opts.maxDepth(); !fastCheck(params, depth) {
+		if err := checkParamsPooled(params, depth); err != nil {
+			return nil, err
+		}
 	}
 	return params, nil
 }
@@ -274,4 +277,216 @@ func Params(r *http.Request, opts ParamsOptions) ([]byte, error) {
 		return p, nil
 	}
 	return ReadParams(r, opts)
+}
+
+// fastCheck reports whether data is certainly what checkParams accepts: one
+// JSON object, valid, with no key twice in an object and no nesting deeper
+// than maxDepth. It follows checkParams's grammar with the index in a
+// register, and gives up, returning false, on whatever is rare or wrong: a
+// \u escape, an escaped key, an object of more than smallObject keys, any
+// error. checkParams then decides, and says what is wrong. So it never
+// accepts what checkParams refuses; it only spares the common case the
+// scanner's bookkeeping, which costs as much as decoding a small request.
+func fastCheck(data []byte, maxDepth int) bool {
+	i := fastSpace(data, 0)
+	if i >= len(data) || data[i] != '{' {
+		return false
+	}
+	i = fastObject(data, i, 1, maxDepth)
+	return i >= 0 && fastSpace(data, i) == len(data)
+}
+
+func fastSpace(d []byte, i int) int {
+	for i < len(d) {
+		switch d[i] {
+		case ' ', '\t', '\n', '\r':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// fastValue, like the others, returns the index after the value at i, or -1
+// to give up.
+func fastValue(d []byte, i, depth, maxDepth int) int {
+	if i >= len(d) {
+		return -1
+	}
+	switch c := d[i]; {
+	case c == '{':
+		return fastObject(d, i, depth, maxDepth)
+	case c == '[':
+		return fastArray(d, i, depth, maxDepth)
+	case c == '"':
+		i, _ = fastString(d, i)
+		return i
+	case c == '-' || (c >= '0' && c <= '9'):
+		return fastNumber(d, i)
+	case c == 't':
+		return fastLiteral(d, i, "true")
+	case c == 'f':
+		return fastLiteral(d, i, "false")
+	case c == 'n':
+		return fastLiteral(d, i, "null")
+	}
+	return -1
+}
+
+func fastObject(d []byte, i, depth, maxDepth int) int {
+	if depth > maxDepth {
+		return -1
+	}
+	var keys [smallObject][2]int // where this object's keys start and end
+	n := 0
+	i = fastSpace(d, i+1)
+	if i < len(d) && d[i] == '}' {
+		return i + 1
+	}
+	for {
+		if i >= len(d) || d[i] != '"' || n == smallObject {
+			return -1
+		}
+		start := i
+		var escaped bool
+		if i, escaped = fastString(d, i); i < 0 || escaped {
+			return -1
+		}
+		// Keys without escapes are the same key exactly when their bytes are.
+		for _, k := range keys[:n] {
+			if string(d[k[0]:k[1]]) == string(d[start:i]) {
+				return -1
+			}
+		}
+		keys[n] = [2]int{start, i}
+		n++
+		i = fastSpace(d, i)
+		if i >= len(d) || d[i] != ':' {
+			return -1
+		}
+		if i = fastValue(d, fastSpace(d, i+1), depth+1, maxDepth); i < 0 {
+			return -1
+		}
+		if i = fastSpace(d, i); i >= len(d) {
+			return -1
+		}
+		switch d[i] {
+		case ',':
+			i = fastSpace(d, i+1)
+		case '}':
+			return i + 1
+		default:
+			return -1
+		}
+	}
+}
+
+func fastArray(d []byte, i, depth, maxDepth int) int {
+	if depth > maxDepth {
+		return -1
+	}
+	i = fastSpace(d, i+1)
+	if i < len(d) && d[i] == ']' {
+		return i + 1
+	}
+	for {
+		if i = fastValue(d, i, depth+1, maxDepth); i < 0 {
+			return -1
+		}
+		if i = fastSpace(d, i); i >= len(d) {
+			return -1
+		}
+		switch d[i] {
+		case ',':
+			i = fastSpace(d, i+1)
+		case ']':
+			return i + 1
+		default:
+			return -1
+		}
+	}
+}
+
+// fastString returns the index after the string at i and whether it holds
+// an escape; it gives up on \u escapes, control characters and invalid
+// UTF-8.
+func fastString(d []byte, i int) (int, bool) {
+	escaped := false
+	for i++; i < len(d); {
+		c := d[i]
+		switch {
+		case c == '"':
+			return i + 1, escaped
+		case c == '\\':
+			if i+1 >= len(d) {
+				return -1, true
+			}
+			switch d[i+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				escaped = true
+				i += 2
+			default:
+				return -1, true
+			}
+		case c < 0x20:
+			return -1, escaped
+		case c < utf8.RuneSelf:
+			i++
+		default:
+			r, size := utf8.DecodeRune(d[i:])
+			if r == utf8.RuneError && size == 1 {
+				return -1, escaped
+			}
+			i += size
+		}
+	}
+	return -1, escaped
+}
+
+func fastNumber(d []byte, i int) int {
+	if d[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(d) && d[i] == '0':
+		i++
+	case i < len(d) && d[i] >= '1' && d[i] <= '9':
+		i = fastDigits(d, i)
+	default:
+		return -1
+	}
+	if i < len(d) && d[i] == '.' {
+		j := fastDigits(d, i+1)
+		if j == i+1 {
+			return -1
+		}
+		i = j
+	}
+	if i < len(d) && (d[i] == 'e' || d[i] == 'E') {
+		i++
+		if i < len(d) && (d[i] == '+' || d[i] == '-') {
+			i++
+		}
+		j := fastDigits(d, i)
+		if j == i {
+			return -1
+		}
+		i = j
+	}
+	return i
+}
+
+func fastDigits(d []byte, i int) int {
+	for i < len(d) && d[i] >= '0' && d[i] <= '9' {
+		i++
+	}
+	return i
+}
+
+func fastLiteral(d []byte, i int, word string) int {
+	if len(d)-i < len(word) || string(d[i:i+len(word)]) != word {
+		return -1
+	}
+	return i + len(word)
 }
