@@ -98,8 +98,8 @@ func (e *engine) lookup(fn *types.Func) *Fact {
 	return f
 }
 
-// newUnit prepares root for analysis, or returns nil when it follows no
-// value.
+// newUnit prepares root for analysis, or returns nil when no parameter
+// may hold a writer.
 func (e *engine) newUnit(file *ast.File, root ast.Node) *unit {
 	info := e.pass.TypesInfo
 	u := &unit{root: root, file: file, initial: map[types.Object]sources{}}
@@ -157,8 +157,8 @@ func (e *engine) newUnit(file *ast.File, root ast.Node) *unit {
 		}
 		return true
 	})
-	if next == 0 {
-		return nil
+	if len(u.initial) == 0 {
+		return nil // nothing that may hold a writer comes in
 	}
 	u.collect(info)
 	return u
