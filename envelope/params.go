@@ -138,6 +138,20 @@ func bodyTooLarge(limit int64) *Error {
 	return ParameterError(CodeBodyTooLarge, "", fmt.Sprintf("The request body is larger than the limit of %d bytes", limit))
 }
 
+// maxDrain bounds what refuseTooLarge reads and throws away.
+const maxDrain = 8 << 20
+
+// refuseTooLarge refuses a body over the limit. Over HTTP/2 it first reads
+// and discards the rest, up to maxDrain: the server resets the stream of a
+// body the handler left unread, and clients such as curl then drop the
+// answer with it. Over HTTP/1, Fail closes the connection instead.
+func refuseTooLarge(r *http.Request, limit int64) *Error {
+	if r.ProtoMajor >= 2 {
+		_, _ = io.CopyN(io.Discard, r.Body, maxDrain)
+	}
+	return bodyTooLarge(limit)
+}
+
 // readBody reads at most limit bytes, refusing a larger Content-Length before
 // reading anything.
 func readBody(r *http.Request, limit int64) ([]byte, error) {
@@ -145,7 +159,7 @@ func readBody(r *http.Request, limit int64) ([]byte, error) {
 		return nil, nil
 	}
 	if r.ContentLength > limit {
-		return nil, bodyTooLarge(limit)
+		return nil, refuseTooLarge(r, limit)
 	}
 	size := r.ContentLength
 	if size < 0 {
@@ -157,7 +171,7 @@ func readBody(r *http.Request, limit int64) ([]byte, error) {
 	// is one more allocation).
 	buf, err := readAtMost(r.Body, make([]byte, 0, size+1), limit+1)
 	if int64(len(buf)) > limit {
-		return nil, bodyTooLarge(limit)
+		return nil, refuseTooLarge(r, limit)
 	}
 	if err != nil {
 		var tooLarge *http.MaxBytesError

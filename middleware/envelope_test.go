@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -22,6 +23,7 @@ import (
 
 // answer is one response read off the wire.
 type answer struct {
+	Proto  int
 	Code   int
 	Header http.Header
 	Keys   []string
@@ -49,7 +51,7 @@ func roundTrip(t *testing.T, client *http.Client, req *http.Request) answer {
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
-	a := answer{Code: resp.StatusCode, Header: resp.Header}
+	a := answer{Proto: resp.ProtoMajor, Code: resp.StatusCode, Header: resp.Header}
 	require.Equal(t, "application/json; charset=utf-8", resp.Header.Get("Content-Type"), "%s", body)
 	require.Equal(t, strconv.Itoa(len(body)), resp.Header.Get("Content-Length"))
 	require.NoError(t, json.Unmarshal(body, &a.Env), "%s", body)
@@ -208,4 +210,45 @@ func TestAPanicIsLoggedOnce(t *testing.T) {
 	assert.Equal(t, http.StatusInternalServerError, rec.Code)
 	assert.Equal(t, 1, strings.Count(logs.String(), "\n"), logs.String())
 	assert.Contains(t, logs.String(), "boom")
+}
+
+// TestBodyTooLargeOverHTTP2: the server resets the stream of a body left
+// unread, and clients such as curl drop the answer with it, so the refused
+// body is read to its end (up to a bound) before the answer goes out.
+func TestBodyTooLargeOverHTTP2(t *testing.T) {
+	h := middleware.NewChain(
+		middleware.Envelope(middleware.EnvelopeOptions{}),
+		middleware.Params(middleware.ParamsOptions{}),
+	).ThenFunc(func(w http.ResponseWriter, r *http.Request) { envelope.Success(w, r, "ran") })
+	srv := httptest.NewUnstartedServer(h)
+	srv.EnableHTTP2 = true
+	srv.StartTLS()
+	defer srv.Close()
+
+	for _, contentLength := range []int64{2 << 20, -1} {
+		body := &sentBytes{r: strings.NewReader(strings.Repeat("a", 2<<20))}
+		req, err := http.NewRequest(http.MethodPost, srv.URL, body)
+		require.NoError(t, err)
+		req.ContentLength = contentLength
+		req.Header.Set("Content-Type", "application/json")
+		a := roundTrip(t, srv.Client(), req)
+		assert.Equal(t, 2, a.Proto)
+		assert.Equal(t, envelope.StatusParameterError, a.Env.Status)
+		assert.Equal(t, envelope.CodeBodyTooLarge, a.dataCode(t))
+		assert.Equal(t, 2<<20, body.n, "the server reads the whole body rather than reset the stream")
+	}
+}
+
+type sentBytes struct {
+	r  io.Reader
+	mu sync.Mutex
+	n  int
+}
+
+func (s *sentBytes) Read(p []byte) (int, error) {
+	n, err := s.r.Read(p)
+	s.mu.Lock()
+	s.n += n
+	s.mu.Unlock()
+	return n, err
 }
