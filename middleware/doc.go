@@ -1,9 +1,10 @@
 // Package middleware holds the pieces that make a net/http server keep the
 // envelope contract: RequireHTTPS, PostOnly, Params, Envelope, Recover and
-// Maintenance, each a func(http.Handler) http.Handler configured by an
-// options struct whose zero value is sensible; Chain to compose them; and
-// Router, which serves actions at /api/v1/<controller>/<action> on
-// httprouter with every one of its answers turned into an envelope.
+// Maintenance, each a Middleware (a func(http.Handler) http.Handler)
+// configured by an options struct whose zero value is sensible; NewChain to
+// compose them; and Router, which serves actions at
+// /api/v1/<controller>/<action> on httprouter with every one of its answers
+// turned into an envelope.
 //
 // The usual order, outermost first, is RequireHTTPS, Envelope, Recover,
 // Maintenance, PostOnly, Params, then the action.

@@ -25,7 +25,7 @@ type EnvelopeOptions = envelope.Options
 //
 // Envelope does not recover panics: put Recover inside it. A second
 // Envelope inside the first one passes requests through.
-func Envelope(opts EnvelopeOptions) func(http.Handler) http.Handler {
+func Envelope(opts EnvelopeOptions) Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if envelope.FromContext(r.Context()) != nil {

@@ -16,7 +16,7 @@ type ParamsOptions = envelope.ParamsOptions
 // type, invalid UTF-8 or nesting too deep each get a parameter-error that
 // says what is wrong (SPEC R5). Handlers find the parameters with
 // envelope.Decode or envelope.Params; typed actions do that themselves.
-func Params(opts ParamsOptions) func(http.Handler) http.Handler {
+func Params(opts ParamsOptions) Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			params, err := envelope.ReadParams(r, opts)
