@@ -498,42 +498,24 @@ func TestHostileParamsAsFormAndElsewhere(t *testing.T) {
 		return mw.FormDataContentType(), b.String()
 	}
 
-	t.Run("params twice in a urlencoded form", func(t *testing.T) {
-		got := send(t, "", "application/x-www-form-urlencoded", "params=%7B%22name%22%3A%22a%22%7D&params=%7B%22name%22%3A%22b%22%7D")
-		assert.Equal(t, envelope.StatusParameterError, got.Status)
-		assert.Equal(t, envelope.CodeDuplicateParameter, got.ErrCode)
-	})
-	t.Run("params twice in a multipart form", func(t *testing.T) {
-		ct, body := form([2]string{"params", `{"name":"a"}`}, [2]string{"params", `{"name":"b"}`})
-		got := send(t, "", ct, body)
-		assert.Equal(t, envelope.StatusParameterError, got.Status)
-		assert.Equal(t, envelope.CodeDuplicateParameter, got.ErrCode)
-	})
-	t.Run("a form without params", func(t *testing.T) {
-		got := send(t, "", "application/x-www-form-urlencoded", "name=a")
-		assert.Equal(t, envelope.StatusParameterError, got.Status)
-		assert.Equal(t, envelope.CodeMalformedForm, got.ErrCode)
-	})
-	t.Run("params in the query string and a form without them", func(t *testing.T) {
-		got := send(t, "?params=%7B%22name%22%3A%22q%22%7D", "application/x-www-form-urlencoded", "name=a")
-		assert.Equal(t, envelope.StatusParameterError, got.Status)
-		assert.Equal(t, envelope.CodeMalformedForm, got.ErrCode)
-	})
-	t.Run("params in the query string and an empty JSON body", func(t *testing.T) {
-		got := send(t, "?params=%7B%22name%22%3A%22q%22%7D", "application/json", "")
-		assert.Equal(t, envelope.StatusParameterError, got.Status, "the query string carries no parameters")
-		assert.Equal(t, envelope.CodeMissingParameter, got.ErrCode)
-	})
-	t.Run("a form field params that is not an object", func(t *testing.T) {
-		got := send(t, "", "application/x-www-form-urlencoded", "params=%5B1%5D")
-		assert.Equal(t, envelope.StatusParameterError, got.Status)
-		assert.Equal(t, envelope.CodeParametersNotObject, got.ErrCode)
-	})
-	t.Run("a form field params with invalid UTF-8", func(t *testing.T) {
-		got := send(t, "", "application/x-www-form-urlencoded", "params=%7B%22name%22%3A%22%FF%22%7D")
-		assert.Equal(t, envelope.StatusParameterError, got.Status)
-		assert.Equal(t, envelope.CodeInvalidUTF8, got.ErrCode)
-	})
+	twiceType, twiceBody := form([2]string{"params", `{"name":"a"}`}, [2]string{"params", `{"name":"b"}`})
+	for _, c := range []struct {
+		name, query, contentType, body, code string
+	}{
+		{"params twice in a urlencoded form", "", "application/x-www-form-urlencoded", "params=%7B%22name%22%3A%22a%22%7D&params=%7B%22name%22%3A%22b%22%7D", envelope.CodeDuplicateParameter},
+		{"params twice in a multipart form", "", twiceType, twiceBody, envelope.CodeDuplicateParameter},
+		{"a form without params", "", "application/x-www-form-urlencoded", "name=a", envelope.CodeMalformedForm},
+		{"params in the query string and a form without them", "?params=%7B%22name%22%3A%22q%22%7D", "application/x-www-form-urlencoded", "name=a", envelope.CodeMalformedForm},
+		{"params in the query string (which carries none) and an empty JSON body", "?params=%7B%22name%22%3A%22q%22%7D", "application/json", "", envelope.CodeMissingParameter},
+		{"a form field params that is not an object", "", "application/x-www-form-urlencoded", "params=%5B1%5D", envelope.CodeParametersNotObject},
+		{"a form field params with invalid UTF-8", "", "application/x-www-form-urlencoded", "params=%7B%22name%22%3A%22%FF%22%7D", envelope.CodeInvalidUTF8},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got := send(t, c.query, c.contentType, c.body)
+			assert.Equal(t, envelope.StatusParameterError, got.Status)
+			assert.Equal(t, c.code, got.ErrCode)
+		})
+	}
 	t.Run("a multipart file named params", func(t *testing.T) {
 		var b strings.Builder
 		mw := multipart.NewWriter(&b)
