@@ -75,9 +75,6 @@ func (ex *Exchange) Value(key any) any {
 	return ex.parent.Value(key)
 }
 
-// Options returns the options the envelope is written with.
-func (ex *Exchange) Options() *Options { return ex.opts }
-
 // Start returns the time the request entered the envelope.
 func (ex *Exchange) Start() time.Time { return ex.start }
 
