@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"math"
 	"mime"
 	"net/http"
 	"strconv"
@@ -115,15 +114,6 @@ func isJSONBody(contentType string, body []byte) bool {
 		}
 	}
 	return len(body) > 0 && (fastValid(body) || utf8.Valid(body) && json.Valid(body))
-}
-
-// fastValid reports whether body is certainly one valid JSON value in valid
-// UTF-8, in one pass of the parameters' fast checker; where that gives up
-// (escapes, large objects, repeated keys), encoding/json decides, at several
-// times the cost.
-func fastValid(body []byte) bool {
-	i := fastValue(body, fastSpace(body, 0), 1, math.MaxInt)
-	return i >= 0 && fastSpace(body, i) == len(body)
 }
 
 // messageFrom takes the message of an error body: a JSON object's "message"

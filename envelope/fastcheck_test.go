@@ -1,8 +1,10 @@
 package envelope
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -13,7 +15,8 @@ var fastCheckSeeds = []string{
 	`{"a\n":1,"a\n":2}`, `{"a":[1,2,{"b":null}],"c":[]}`, `{"x":-0.5e+3,"y":0,"z":1E9}`, `{"a":"\ud800"}`,
 	`{"a":tru}`, `{"é":"ü€𝄞"}`, "{\"a\":\"\xff\"}", "{\"a\":\"\x01\"}", `{"a":01}`, `{"a":-}`, `{"a":1.}`,
 	`{"a":1e}`, `[1]`, `{"a":1}x`, `{"a":1,}`, `{"a" 1}`, `{"a":[1,]}`, `{"a":"\q"}`, `{"a":"x`, `{`,
-	`{"a":true,"b":false,"c":null}`, `{"a":"\"\\\/\b\f\n\r\t"}`,
+	`{"a":true,"b":false,"c":null}`, `"x"`, `[]`, `[{}]`, `[1,[2,[3]]]`, `{"a":[}`, `{"a":{]}`, `[1}`, `{"a":1]`,
+	`{"long string with many plain bytes, and then a quote \" and é":"0123456789abcdef0123456789\u0041"}`, `{"a":"\"\\\/\b\f\n\r\t"}`,
 	`{"k1":1,"k2":1,"k3":1,"k4":1,"k5":1,"k6":1,"k7":1,"k8":1,"k9":1,"k10":1,"k11":1,"k12":1,"k13":1,"k14":1,"k15":1,"k16":1,"k17":1}`,
 	strings.Repeat(`{"a":`, 40) + `1` + strings.Repeat(`}`, 40),
 	strings.Repeat(`{"a":[`, 10) + `1` + strings.Repeat(`]}`, 10),
@@ -52,4 +55,35 @@ func TestFastCheck(t *testing.T) {
 	}
 	assert.False(t, fastCheck([]byte(`{"a":{"b":{}}}`), 2))
 	assert.True(t, fastCheck([]byte(`{"a":{"b":{}}}`), 3))
+}
+
+// fastValid must never accept what encoding/json refuses.
+func FuzzFastValidAcceptsOnlyValidJSON(f *testing.F) {
+	for _, s := range fastCheckSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if fastValid(data) {
+			require.True(t, utf8.Valid(data) && json.Valid(data), "fastValid accepted %q", data)
+		}
+	})
+}
+
+func TestFastValid(t *testing.T) {
+	for _, s := range []string{`"x"`, ` [1, {"a":"é"}, null] `, `{"a":1,"a":2}`, `0`, `-1.5e+3`, strings.Repeat(`[`, 64) + strings.Repeat(`]`, 64)} {
+		assert.True(t, fastValid([]byte(s)), "%q", s)
+	}
+	for _, s := range []string{``, ` `, `[1,]`, `{"a"}`, `"\ud800"`, "\"\xff\"", `[1]]`, `{}{}`, strings.Repeat(`[`, 65) + strings.Repeat(`]`, 65)} {
+		assert.False(t, fastValid([]byte(s)), "%q", s)
+	}
+}
+
+func BenchmarkFastCheck(b *testing.B) {
+	small := []byte(`{"to":["alice@example.com","bob@example.com"],"from":"Sender <sender@example.com>","reply_to":"replies@example.com","subject":"Your order has shipped","tag":"shipping","priority":3,"track":true}`)
+	b.SetBytes(int64(len(small)))
+	for b.Loop() {
+		if !fastCheck(small, 32) {
+			b.Fatal("refused")
+		}
+	}
 }

@@ -1,0 +1,301 @@
+package envelope
+
+import (
+	"encoding/binary"
+	"math/bits"
+	"unicode/utf8"
+)
+
+// The fast checker answers, in one pass and without allocating, whether
+// JSON is certainly valid; it gives up, answering false, on whatever is rare
+// or wrong: a \u escape, nesting deeper than fastMaxDepth, more open keys
+// than fastMaxKeys, any error. The error-reporting scanner (scan.go) or
+// encoding/json then decides. So it never accepts what they refuse; it only
+// spares the common case their bookkeeping, which costs as much as decoding
+// the value.
+//
+// It walks the value with an explicit stack, not recursion, and skips the
+// plain bytes of strings eight at a time: strings are most of what JSON is.
+
+// fastMaxDepth is the deepest nesting the fast checker follows: one bit of
+// a uint64 per level.
+const fastMaxDepth = 64
+
+// fastMaxKeys bounds the keys of the open objects that the fast checker
+// remembers to find duplicates.
+const fastMaxKeys = 64
+
+// fastCheck reports whether data is certainly what checkParams accepts: one
+// JSON object, valid, with no key twice in an object and no nesting deeper
+// than maxDepth.
+func fastCheck(data []byte, maxDepth int) bool {
+	i := fastSpace(data, 0)
+	if i >= len(data) || data[i] != '{' {
+		return false
+	}
+	return fastScan(data, i, min(maxDepth, fastMaxDepth), true)
+}
+
+// fastValid reports whether body is certainly one valid JSON value in valid
+// UTF-8. Keys may repeat, as encoding/json allows.
+func fastValid(body []byte) bool {
+	return fastScan(body, fastSpace(body, 0), fastMaxDepth, false)
+}
+
+// keySpan is where a key, quotes included, starts and ends.
+type keySpan struct{ start, end uint32 }
+
+// fastScan checks the value at d[i:] and that only spaces follow it. With
+// unique set, an object with a key twice, or with an escaped key (which could
+// be another key written differently), is given up on.
+func fastScan(d []byte, i, maxDepth int, unique bool) bool {
+	if uint64(len(d)) > 1<<32-1 {
+		return false
+	}
+	var (
+		depth   int    // containers open
+		inArray uint64 // bit k: the container at depth k+1 is an array
+		keys    [fastMaxKeys]keySpan
+		nkeys   int
+		// firstKey[k] is the index in keys of the first key of the object
+		// at depth k+1, and seen[k] a bit per hash of its keys: only a key
+		// whose bit is already set is compared with the others.
+		firstKey [fastMaxDepth]uint8
+		seen     [fastMaxDepth]uint64
+	)
+	const (
+		value = iota // a value starts at i
+		key          // a key starts at i
+		after        // a value ended at i
+	)
+	state := value
+	for {
+		switch state {
+		case value:
+			if i >= len(d) {
+				return false
+			}
+			switch c := d[i]; {
+			case c == '{' || c == '[':
+				if depth == maxDepth {
+					return false
+				}
+				bit := uint64(1) << depth
+				depth++
+				i = fastSpace(d, i+1)
+				if c == '[' {
+					inArray |= bit
+					if i < len(d) && d[i] == ']' {
+						i++
+						depth--
+						state = after
+					}
+					continue
+				}
+				inArray &^= bit
+				firstKey[depth-1] = uint8(nkeys)
+				seen[depth-1] = 0
+				if i < len(d) && d[i] == '}' {
+					i++
+					depth--
+					state = after
+					continue
+				}
+				state = key
+				continue
+			case c == '"':
+				i, _ = fastString(d, i)
+			case c == '-' || (c >= '0' && c <= '9'):
+				i = fastNumber(d, i)
+			case c == 't':
+				i = fastLiteral(d, i, "true")
+			case c == 'f':
+				i = fastLiteral(d, i, "false")
+			case c == 'n':
+				i = fastLiteral(d, i, "null")
+			default:
+				return false
+			}
+			if i < 0 {
+				return false
+			}
+			state = after
+		case key:
+			if i >= len(d) || d[i] != '"' {
+				return false
+			}
+			start := i
+			var escaped bool
+			if i, escaped = fastString(d, i); i < 0 {
+				return false
+			}
+			if unique {
+				if escaped || nkeys == fastMaxKeys {
+					return false
+				}
+				// Keys without escapes are the same key exactly when their
+				// bytes are.
+				h := uint64(1) << ((uint(i-start)*31 + uint(d[start+1])*7 + uint(d[i-2])) & 63)
+				if seen[depth-1]&h != 0 {
+					for _, k := range keys[firstKey[depth-1]:nkeys] {
+						if string(d[k.start:k.end]) == string(d[start:i]) {
+							return false
+						}
+					}
+				}
+				seen[depth-1] |= h
+				keys[nkeys] = keySpan{uint32(start), uint32(i)}
+				nkeys++
+			}
+			if i = fastSpace(d, i); i >= len(d) || d[i] != ':' {
+				return false
+			}
+			i = fastSpace(d, i+1)
+			state = value
+		case after:
+			i = fastSpace(d, i)
+			if depth == 0 {
+				return i == len(d)
+			}
+			if i >= len(d) {
+				return false
+			}
+			arr := inArray&(1<<(depth-1)) != 0
+			switch c := d[i]; {
+			case c == ',':
+				i = fastSpace(d, i+1)
+				if arr {
+					state = value
+				} else {
+					state = key
+				}
+			case c == ']' && arr, c == '}' && !arr:
+				if !arr {
+					nkeys = int(firstKey[depth-1])
+				}
+				i++
+				depth--
+			default:
+				return false
+			}
+		}
+	}
+}
+
+func fastSpace(d []byte, i int) int {
+	for i < len(d) && d[i] <= ' ' {
+		switch d[i] {
+		case ' ', '\t', '\n', '\r':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+const (
+	lowBits  = 0x0101010101010101
+	highBits = 0x8080808080808080
+)
+
+// stringSpecial marks, in the high bit of each of x's eight bytes, those
+// that end a string's plain run: a quote, a backslash, a control character
+// or a non-ASCII byte. Bytes above the lowest marked one may be marked
+// wrongly (a borrow carries), the lowest is always right.
+func stringSpecial(x uint64) uint64 {
+	quote := x ^ (lowBits * '"')
+	backslash := x ^ (lowBits * '\\')
+	return ((quote-lowBits)&^quote | (backslash-lowBits)&^backslash | (x - lowBits*0x20) | x) & highBits
+}
+
+// fastString returns the index after the string at i and whether it holds
+// an escape; -1 on \u escapes, control characters and invalid UTF-8.
+func fastString(d []byte, i int) (int, bool) {
+	escaped := false
+	i++
+	for {
+		for i+8 <= len(d) {
+			if m := stringSpecial(binary.LittleEndian.Uint64(d[i:])); m != 0 {
+				i += bits.TrailingZeros64(m) >> 3
+				break
+			}
+			i += 8
+		}
+		if i >= len(d) {
+			return -1, escaped
+		}
+		switch c := d[i]; {
+		case c == '"':
+			return i + 1, escaped
+		case c == '\\':
+			if i+1 >= len(d) {
+				return -1, true
+			}
+			switch d[i+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				escaped = true
+				i += 2
+			default:
+				return -1, true
+			}
+		case c < 0x20:
+			return -1, escaped
+		case c < utf8.RuneSelf:
+			i++
+		default:
+			r, size := utf8.DecodeRune(d[i:])
+			if r == utf8.RuneError && size == 1 {
+				return -1, escaped
+			}
+			i += size
+		}
+	}
+}
+
+func fastNumber(d []byte, i int) int {
+	if d[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(d) && d[i] == '0':
+		i++
+	case i < len(d) && d[i] >= '1' && d[i] <= '9':
+		i = fastDigits(d, i)
+	default:
+		return -1
+	}
+	if i < len(d) && d[i] == '.' {
+		j := fastDigits(d, i+1)
+		if j == i+1 {
+			return -1
+		}
+		i = j
+	}
+	if i < len(d) && (d[i] == 'e' || d[i] == 'E') {
+		i++
+		if i < len(d) && (d[i] == '+' || d[i] == '-') {
+			i++
+		}
+		j := fastDigits(d, i)
+		if j == i {
+			return -1
+		}
+		i = j
+	}
+	return i
+}
+
+func fastDigits(d []byte, i int) int {
+	for i < len(d) && d[i] >= '0' && d[i] <= '9' {
+		i++
+	}
+	return i
+}
+
+func fastLiteral(d []byte, i int, word string) int {
+	if len(d)-i < len(word) || string(d[i:i+len(word)]) != word {
+		return -1
+	}
+	return i + len(word)
+}
