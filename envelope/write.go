@@ -55,19 +55,33 @@ func (o *Options) maxCaptured() int {
 }
 
 // appendTime appends seconds rounded to the configured decimals, never
-// rounding a request that took any time at all down to 0.
+// rounding a request that took any time at all down to 0. It writes what
+// strconv.AppendFloat(units/10^decimals, 'f', -1) would, in integers.
 func (o *Options) appendTime(dst []byte, elapsed time.Duration) []byte {
 	decimals := o.TimeDecimals
 	if decimals <= 0 || decimals > 9 {
 		decimals = 6
 	}
-	scale := math.Pow10(decimals)
-	units := math.Round(elapsed.Seconds() * scale)
-	if units < 1 {
-		units = 1
+	unit := uint64(pow10[9-decimals]) // nanoseconds
+	units := max((uint64(max(elapsed, 0))+unit/2)/unit, 1)
+	scale := uint64(pow10[decimals])
+	dst = strconv.AppendUint(dst, units/scale, 10)
+	frac := units % scale
+	if frac == 0 {
+		return dst
 	}
-	return strconv.AppendFloat(dst, units/scale, 'f', -1, 64)
+	for frac%10 == 0 {
+		frac /= 10
+		decimals--
+	}
+	dst = append(dst, '.')
+	for d := frac; d*10 < uint64(pow10[decimals]); d *= 10 {
+		dst = append(dst, '0')
+	}
+	return strconv.AppendUint(dst, frac, 10)
 }
+
+var pow10 = [...]int64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9}
 
 // Shared header values: assigning them saves an allocation per request;
 // net/http only reads them.
@@ -110,8 +124,10 @@ func (o *Options) send(w http.ResponseWriter, length *lengthHeader, elapsed time
 		}
 	}
 	h := w.Header()
-	for _, k := range ownedHeaders {
-		delete(h, k)
+	if len(h) != 0 {
+		for _, k := range ownedHeaders {
+			delete(h, k)
+		}
 	}
 	h["Content-Type"] = jsonContentType
 	h["X-Content-Type-Options"] = noSniff

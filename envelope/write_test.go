@@ -7,6 +7,7 @@ import (
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -34,6 +35,29 @@ func TestAppendTime(t *testing.T) {
 		o := Options{TimeDecimals: c.decimals}
 		assert.Equal(t, c.want, string(o.appendTime(nil, c.elapsed)), "%d decimals, %v", c.decimals, c.elapsed)
 	}
+}
+
+// FuzzAppendTime checks the integer formatting against strconv's shortest
+// float formatting of the same rounded value.
+func FuzzAppendTime(f *testing.F) {
+	f.Add(uint8(0), int64(123456))
+	f.Add(uint8(3), int64(1500*time.Millisecond))
+	f.Add(uint8(9), int64(time.Hour))
+	f.Fuzz(func(t *testing.T, decimals uint8, ns int64) {
+		d := int(decimals % 10)
+		if ns < 0 || ns > int64(1000*time.Hour) {
+			t.Skip("requests last between 0 and 1000 hours")
+		}
+		places := d
+		if places == 0 {
+			places = 6
+		}
+		scale := math.Pow10(places)
+		units := max(math.Round(float64(ns)/float64(math.Pow10(9-places))), 1)
+		want := strconv.AppendFloat(nil, units/scale, 'f', -1, 64)
+		o := Options{TimeDecimals: d}
+		assert.Equal(t, string(want), string(o.appendTime(nil, time.Duration(ns))), "%d decimals, %dns", d, ns)
+	})
 }
 
 func TestEnvelopeFraming(t *testing.T) {

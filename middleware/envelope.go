@@ -38,7 +38,7 @@ func Envelope(opts EnvelopeOptions) Middleware {
 				requestID = strconv.FormatUint(rand.Uint64(), 16)
 				w.Header().Set("X-Request-Id", requestID)
 			}
-			next.ServeHTTP(ex, r.WithContext(ex))
+			next.ServeHTTP(ex, ex.Request())
 			status := ex.Finish()
 			if opts.AccessLog != nil {
 				opts.AccessLog.LogAttrs(context.Background(), slog.LevelInfo, "request",
