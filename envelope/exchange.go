@@ -22,20 +22,17 @@ type Exchange struct {
 	req    http.Request  // the request with the Exchange as its context, in this allocation
 	start  time.Duration // since clockBase: one clock read, where time.Now takes two
 
-	flags     []flag  // set by name, the last value kept, like a map
-	flagBuf   [2]flag // room for the usual flags (paginated, sorted) in this allocation
-	params    []byte
-	hasParams bool
+	flags  []flag // set by name, the last value kept, like a map
+	params []byte
 
-	answered bool // Success or Fail was called; the last call decides
-	answer   answer
+	// The answer of the last Success or Fail, when answered: data, or err.
+	data any
+	err  *Error
 
-	code     int // status a wrapped handler set, 0 when none
-	body     []byte
-	bodyBuf  *[]byte // the pooled buffer body grows in, returned by Finish
-	wrote    bool
-	overflow bool
-	finished bool
+	code    int     // status a wrapped handler set, 0 when none
+	capture *[]byte // pooled buffer holding what a wrapped handler wrote
+
+	hasParams, answered, wrote, overflow, finished bool
 
 	length lengthHeader // the Content-Length header's value, in this allocation
 }
@@ -121,18 +118,29 @@ func (ex *Exchange) Write(p []byte) (int, error) {
 		ex.code = http.StatusOK
 	}
 	ex.wrote = true
-	if ex.overflow || len(ex.body)+len(p) > ex.opts.maxCaptured() {
+	if ex.overflow || len(ex.captured())+len(p) > ex.opts.maxCaptured() {
 		ex.overflow = true
 		return 0, errCaptureTooLarge
 	}
-	if ex.body == nil && len(p) > 0 {
+	if ex.capture == nil {
+		if len(p) == 0 {
+			return 0, nil
+		}
 		// The capture lives until Finish has sent it: a pooled buffer saves
 		// the allocations of growing one from nothing.
-		ex.bodyBuf = buffers.Get().(*[]byte)
-		ex.body = (*ex.bodyBuf)[:0]
+		ex.capture = buffers.Get().(*[]byte)
+		*ex.capture = (*ex.capture)[:0]
 	}
-	ex.body = append(ex.body, p...)
+	*ex.capture = append(*ex.capture, p...)
 	return len(p), nil
+}
+
+// captured is what a wrapped handler wrote.
+func (ex *Exchange) captured() []byte {
+	if ex.capture == nil {
+		return nil
+	}
+	return *ex.capture
 }
 
 // Flush does nothing: the envelope is sent whole, with its Content-Length,
@@ -147,7 +155,7 @@ func (ex *Exchange) Finish() Status {
 		return ""
 	}
 	ex.finished = true
-	a := ex.answer
+	a := answer{data: ex.data, err: ex.err}
 	if !ex.answered && ex.wrote {
 		a = ex.translate()
 	}
@@ -156,12 +164,11 @@ func (ex *Exchange) Finish() Status {
 	}
 	status := ex.opts.send(ex.w, &ex.length, ex.elapsed(), ex.flags, a)
 	// send copied what it needed of the capture (a's strings are copies).
-	if bp := ex.bodyBuf; bp != nil {
-		if cap(ex.body) <= maxPooledBuffer {
-			*bp = ex.body[:0]
+	if bp := ex.capture; bp != nil {
+		if cap(*bp) <= maxPooledBuffer {
 			buffers.Put(bp)
 		}
-		ex.bodyBuf, ex.body = nil, nil
+		ex.capture = nil
 	}
 	return status
 }
@@ -195,7 +202,7 @@ func Fail(w http.ResponseWriter, r *http.Request, err error) {
 func respond(w http.ResponseWriter, r *http.Request, a answer) {
 	if ex := FromContext(r.Context()); ex != nil && !ex.finished {
 		ex.answered = true
-		ex.answer = a
+		ex.data, ex.err = a.data, a.err
 		return
 	}
 	if a.err != nil && a.err.status() == StatusInternalServerError && a.err.Err != nil {
@@ -219,7 +226,7 @@ func SetFlag(ctx context.Context, name string, value any) {
 		}
 	}
 	if ex.flags == nil {
-		ex.flags = ex.flagBuf[:0]
+		ex.flags = make([]flag, 0, 2) // room for the usual flags, paginated and sorted
 	}
 	ex.flags = append(ex.flags, flag{name, value})
 }

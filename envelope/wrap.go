@@ -23,7 +23,7 @@ func (ex *Exchange) translate() answer {
 	if ex.overflow {
 		return answer{err: internalError(errCaptureTooLarge)}
 	}
-	code, body := ex.code, bytes.TrimSpace(ex.body)
+	code, body := ex.code, bytes.TrimSpace(ex.captured())
 	isJSON := isJSONBody(ex.w.Header().Get("Content-Type"), body)
 	if code >= 200 && code < 300 {
 		switch {
