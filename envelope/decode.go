@@ -95,7 +95,7 @@ func Decode(r *http.Request, v any) error {
 }
 
 func decodeRequest(r *http.Request, v any, pt *paramsType, strict bool, opts ParamsOptions) error {
-	raw, err := Params(r, opts)
+	raw, err := paramsToDecode(r, opts)
 	if err != nil {
 		return err
 	}

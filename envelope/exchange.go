@@ -22,8 +22,9 @@ type Exchange struct {
 	req    http.Request  // the request with the Exchange as its context, in this allocation
 	start  time.Duration // since clockBase: one clock read, where time.Now takes two
 
-	flags  []flag // set by name, the last value kept, like a map
-	params []byte
+	flags     []flag // set by name, the last value kept, like a map
+	params    []byte
+	paramsBuf *[]byte // pooled buffer the body was read into, reused after Finish unless paramsKept
 
 	// The answer of the last Success or Fail, when answered: data, or err.
 	data any
@@ -32,7 +33,7 @@ type Exchange struct {
 	code    int     // status a wrapped handler set, 0 when none
 	capture *[]byte // pooled buffer holding what a wrapped handler wrote
 
-	hasParams, answered, wrote, overflow, finished bool
+	hasParams, paramsKept, answered, wrote, overflow, finished bool
 
 	length lengthHeader // the Content-Length header's value, in this allocation
 }
@@ -164,13 +165,19 @@ func (ex *Exchange) Finish() Status {
 	}
 	status := ex.opts.send(ex.w, &ex.length, ex.elapsed(), ex.flags, a)
 	// send copied what it needed of the capture (a's strings are copies).
-	if bp := ex.capture; bp != nil {
-		if cap(*bp) <= maxPooledBuffer {
-			buffers.Put(bp)
-		}
-		ex.capture = nil
+	recycle(&ex.capture)
+	if !ex.paramsKept {
+		recycle(&ex.paramsBuf)
 	}
 	return status
+}
+
+// recycle returns *bp to the pool, unless it is nil or too large to keep.
+func recycle(bp **[]byte) {
+	if *bp != nil && cap(**bp) <= maxPooledBuffer {
+		buffers.Put(*bp)
+	}
+	*bp = nil
 }
 
 // Success answers the request with status success and data as "data"

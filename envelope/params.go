@@ -50,11 +50,17 @@ var emptyParams = []byte("{}")
 // The error is always a parameter-error *Error that says what is wrong
 // (SPEC R5).
 func ReadParams(r *http.Request, opts ParamsOptions) ([]byte, error) {
+	return readParams(r, opts, nil)
+}
+
+// readParams is ReadParams, reading the body into *pooled when it is not
+// nil, and leaving there the memory it grew into.
+func readParams(r *http.Request, opts ParamsOptions, pooled *[]byte) ([]byte, error) {
 	mediaType, param, err := parseContentType(r.Header.Get("Content-Type"))
 	if err != nil {
 		return nil, err
 	}
-	body, err := readBody(r, opts.maxBytes())
+	body, err := readBody(r, opts.maxBytes(), pooled)
 	if err != nil {
 		return nil, err
 	}
@@ -152,8 +158,9 @@ func refuseTooLarge(r *http.Request, limit int64) *Error {
 }
 
 // readBody reads at most limit bytes, refusing a larger Content-Length before
-// reading anything.
-func readBody(r *http.Request, limit int64) ([]byte, error) {
+// reading anything. With pooled not nil, it reads into that buffer's memory,
+// and leaves there the memory it grew into.
+func readBody(r *http.Request, limit int64, pooled *[]byte) ([]byte, error) {
 	if r.Body == nil || r.Body == http.NoBody {
 		return nil, nil
 	}
@@ -168,7 +175,16 @@ func readBody(r *http.Request, limit int64) ([]byte, error) {
 	// more lets the last Read report EOF without growing the buffer
 	// (bytes.Buffer.ReadFrom would want 512 bytes free, and io.LimitReader
 	// is one more allocation).
-	buf, err := readAtMost(r.Body, make([]byte, 0, size+1), limit+1)
+	var buf []byte
+	if pooled != nil && int64(cap(*pooled)) > size {
+		buf = (*pooled)[:0]
+	} else {
+		buf = make([]byte, 0, size+1)
+	}
+	buf, err := readAtMost(r.Body, buf, limit+1)
+	if pooled != nil {
+		*pooled = buf[:0]
+	}
 	if int64(len(buf)) > limit {
 		return nil, refuseTooLarge(r, limit)
 	}
@@ -280,14 +296,78 @@ func SetParams(r *http.Request, params []byte) *http.Request {
 	return r.WithContext(context.WithValue(r.Context(), paramsKey{}, params))
 }
 
-// Params returns the request's parameters: those SetParams stored (the
-// Params middleware does that), else the body read with ReadParams and opts.
-func Params(r *http.Request, opts ParamsOptions) ([]byte, error) {
-	if ex := FromContext(r.Context()); ex != nil && ex.hasParams {
-		return ex.params, nil
+// LoadParams reads the request's parameters as ReadParams does and stores
+// them as SetParams does, returning the request to serve; the Params
+// middleware is LoadParams before the handler. Inside the Envelope
+// middleware, with one of this package's codecs, the body is read into a
+// pooled buffer that is reused once the envelope is written: those codecs
+// copy what they decode, and Params hands out the bytes only after marking
+// them as kept.
+func LoadParams(r *http.Request, opts ParamsOptions) (*http.Request, error) {
+	ex := FromContext(r.Context())
+	if ex == nil || !ex.opts.copiesParams() {
+		params, err := ReadParams(r, opts)
+		if err != nil {
+			return r, err
+		}
+		return SetParams(r, params), nil
 	}
-	if p, ok := r.Context().Value(paramsKey{}).([]byte); ok {
+	return r, ex.loadParams(r, opts)
+}
+
+func (ex *Exchange) loadParams(r *http.Request, opts ParamsOptions) error {
+	if ex.paramsBuf == nil {
+		ex.paramsBuf = buffers.Get().(*[]byte)
+	}
+	params, err := readParams(r, opts, ex.paramsBuf)
+	if err != nil {
+		return err
+	}
+	ex.params, ex.hasParams = params, true
+	return nil
+}
+
+// copiesParams reports whether what the codec decodes never shares memory
+// with the bytes it decodes.
+func (o *Options) copiesParams() bool {
+	switch o.codec().(type) {
+	case stdCodec, jsoniterCodec:
+		return true
+	}
+	return false
+}
+
+// Params returns the request's parameters: those SetParams or LoadParams
+// stored, else the body read with ReadParams and opts.
+func Params(r *http.Request, opts ParamsOptions) ([]byte, error) {
+	if p, ok := storedParams(r); ok {
+		if ex := FromContext(r.Context()); ex != nil {
+			ex.paramsKept = true // the caller may keep them: their buffer is not reused
+		}
 		return p, nil
+	}
+	return ReadParams(r, opts)
+}
+
+func storedParams(r *http.Request) ([]byte, bool) {
+	if ex := FromContext(r.Context()); ex != nil && ex.hasParams {
+		return ex.params, true
+	}
+	p, ok := r.Context().Value(paramsKey{}).([]byte)
+	return p, ok
+}
+
+// paramsToDecode is Params for a codec, which does not keep them: inside
+// the Envelope middleware, a body not read yet goes to a pooled buffer.
+func paramsToDecode(r *http.Request, opts ParamsOptions) ([]byte, error) {
+	if p, ok := storedParams(r); ok {
+		return p, nil
+	}
+	if ex := FromContext(r.Context()); ex != nil && ex.opts.copiesParams() {
+		if err := ex.loadParams(r, opts); err != nil {
+			return nil, err
+		}
+		return ex.params, nil
 	}
 	return ReadParams(r, opts)
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -252,3 +253,67 @@ func (s *sentBytes) Read(p []byte) (int, error) {
 	s.mu.Unlock()
 	return n, err
 }
+
+// aliasingCodec decodes by keeping the bytes it is given, as some fast
+// codecs do: the parameters' buffer must then never be reused.
+type aliasingCodec struct{ envelope.Codec }
+
+type rawParams struct{ Raw []byte }
+
+func (c aliasingCodec) Unmarshal(data []byte, v any) error {
+	if p, ok := v.(*rawParams); ok {
+		p.Raw = data
+		return nil
+	}
+	return c.Codec.Unmarshal(data, v)
+}
+
+// The body is read into a pooled buffer, reused by the next request: what
+// a handler or codec may keep must not change under it.
+func TestKeptParamsOutliveTheirRequest(t *testing.T) {
+	var kept []string
+	var mu sync.Mutex
+	keep := func(s string) { mu.Lock(); kept = append(kept, s); mu.Unlock() }
+	handlers := map[string]http.Handler{
+		"Params hands out the bytes": middleware.NewChain(middleware.Envelope(middleware.EnvelopeOptions{}), middleware.Params(middleware.ParamsOptions{})).
+			Then(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				raw, err := envelope.Params(r, envelope.ParamsOptions{})
+				require.NoError(t, err)
+				defer func() { keep(unsafeString(raw)) }()
+				envelope.Success(w, r, nil)
+			})),
+		"the codec decodes copies": middleware.NewChain(middleware.Envelope(middleware.EnvelopeOptions{}), middleware.Params(middleware.ParamsOptions{})).
+			Then(envelope.Action(func(ctx context.Context, p struct {
+				Name string          `json:"name"`
+				Raw  json.RawMessage `json:"raw"`
+			}) (any, error) {
+				keep(p.Name + " " + string(p.Raw))
+				return nil, nil
+			})),
+		"a codec that keeps the bytes": middleware.Envelope(middleware.EnvelopeOptions{Codec: aliasingCodec{envelope.DefaultCodec}})(
+			envelope.Action(func(ctx context.Context, p rawParams) (any, error) {
+				keep(unsafeString(p.Raw))
+				return nil, nil
+			})),
+	}
+	for name, h := range handlers {
+		t.Run(name, func(t *testing.T) {
+			kept = nil
+			var want []string
+			for i := range 50 {
+				body := `{"name":"request ` + strconv.Itoa(i) + `","raw":[` + strconv.Itoa(i) + `]}`
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body)))
+				require.Contains(t, rec.Body.String(), `"status":"success"`)
+				if strings.Contains(name, "copies") {
+					body = "request " + strconv.Itoa(i) + " [" + strconv.Itoa(i) + "]"
+				}
+				want = append(want, body)
+			}
+			assert.Equal(t, want, kept)
+		})
+	}
+}
+
+// unsafeString shares b's memory, as a handler keeping b would.
+func unsafeString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }

@@ -19,12 +19,12 @@ type ParamsOptions = envelope.ParamsOptions
 func Params(opts ParamsOptions) Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			params, err := envelope.ReadParams(r, opts)
+			r, err := envelope.LoadParams(r, opts)
 			if err != nil {
 				envelope.Fail(w, r, err)
 				return
 			}
-			next.ServeHTTP(w, envelope.SetParams(r, params))
+			next.ServeHTTP(w, r)
 		})
 	}
 }
