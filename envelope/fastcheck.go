@@ -42,9 +42,6 @@ func fastValid(body []byte) bool {
 	return fastScan(body, fastSpace(body, 0), fastMaxDepth, false)
 }
 
-// keySpan is where a key, quotes included, starts and ends.
-type keySpan struct{ start, end uint32 }
-
 // fastScan checks the value at d[i:] and that only spaces follow it. With
 // unique set, an object with a key twice, or with an escaped key (which could
 // be another key written differently), is given up on.
@@ -55,72 +52,11 @@ func fastScan(d []byte, i, maxDepth int, unique bool) bool {
 	var (
 		depth   int    // containers open
 		inArray uint64 // bit k: the container at depth k+1 is an array
-		keys    [fastMaxKeys]keySpan
-		nkeys   int
-		// firstKey[k] is the index in keys of the first key of the object
-		// at depth k+1, and seen[k] a bit per hash of its keys: only a key
-		// whose bit is already set is compared with the others.
-		firstKey [fastMaxDepth]uint8
-		seen     [fastMaxDepth]uint64
+		keys    openKeys
+		wantKey bool // a key, then a colon, come before the next value
 	)
-	const (
-		value = iota // a value starts at i
-		key          // a key starts at i
-		after        // a value ended at i
-	)
-	state := value
 	for {
-		switch state {
-		case value:
-			if i >= len(d) {
-				return false
-			}
-			switch c := d[i]; {
-			case c == '{' || c == '[':
-				if depth == maxDepth {
-					return false
-				}
-				bit := uint64(1) << depth
-				depth++
-				i = fastSpace(d, i+1)
-				if c == '[' {
-					inArray |= bit
-					if i < len(d) && d[i] == ']' {
-						i++
-						depth--
-						state = after
-					}
-					continue
-				}
-				inArray &^= bit
-				firstKey[depth-1] = uint8(nkeys)
-				seen[depth-1] = 0
-				if i < len(d) && d[i] == '}' {
-					i++
-					depth--
-					state = after
-					continue
-				}
-				state = key
-				continue
-			case c == '"':
-				i, _ = fastString(d, i)
-			case c == '-' || (c >= '0' && c <= '9'):
-				i = fastNumber(d, i)
-			case c == 't':
-				i = fastLiteral(d, i, "true")
-			case c == 'f':
-				i = fastLiteral(d, i, "false")
-			case c == 'n':
-				i = fastLiteral(d, i, "null")
-			default:
-				return false
-			}
-			if i < 0 {
-				return false
-			}
-			state = after
-		case key:
+		if wantKey {
 			if i >= len(d) || d[i] != '"' {
 				return false
 			}
@@ -129,30 +65,60 @@ func fastScan(d []byte, i, maxDepth int, unique bool) bool {
 			if i, escaped = fastString(d, i); i < 0 {
 				return false
 			}
-			if unique {
-				if escaped || nkeys == fastMaxKeys {
-					return false
-				}
-				// Keys without escapes are the same key exactly when their
-				// bytes are.
-				h := uint64(1) << ((uint(i-start)*31 + uint(d[start+1])*7 + uint(d[i-2])) & 63)
-				if seen[depth-1]&h != 0 {
-					for _, k := range keys[firstKey[depth-1]:nkeys] {
-						if string(d[k.start:k.end]) == string(d[start:i]) {
-							return false
-						}
-					}
-				}
-				seen[depth-1] |= h
-				keys[nkeys] = keySpan{uint32(start), uint32(i)}
-				nkeys++
+			if unique && (escaped || !keys.add(d, start, i, depth)) {
+				return false
 			}
 			if i = fastSpace(d, i); i >= len(d) || d[i] != ':' {
 				return false
 			}
 			i = fastSpace(d, i+1)
-			state = value
-		case after:
+		}
+		if i >= len(d) {
+			return false
+		}
+		switch c := d[i]; c {
+		case '"':
+			i, _ = fastString(d, i)
+		case '{', '[':
+			if depth == maxDepth {
+				return false
+			}
+			bit := uint64(1) << depth
+			depth++
+			i = fastSpace(d, i+1)
+			if c == '[' {
+				inArray |= bit
+				wantKey = false
+				if i >= len(d) || d[i] != ']' {
+					continue
+				}
+			} else {
+				inArray &^= bit
+				if unique {
+					keys.open(depth)
+				}
+				wantKey = true
+				if i >= len(d) || d[i] != '}' {
+					continue
+				}
+			}
+			// An empty container, a value that ends here.
+			i++
+			depth--
+		case 't':
+			i = fastLiteral(d, i, "true")
+		case 'f':
+			i = fastLiteral(d, i, "false")
+		case 'n':
+			i = fastLiteral(d, i, "null")
+		default:
+			i = fastNumber(d, i)
+		}
+		if i < 0 {
+			return false
+		}
+		// The value ends at i: close what it ends, then find the next one.
+		for {
 			i = fastSpace(d, i)
 			if depth == 0 {
 				return i == len(d)
@@ -161,25 +127,65 @@ func fastScan(d []byte, i, maxDepth int, unique bool) bool {
 				return false
 			}
 			arr := inArray&(1<<(depth-1)) != 0
-			switch c := d[i]; {
-			case c == ',':
+			if c := d[i]; c == ',' {
 				i = fastSpace(d, i+1)
-				if arr {
-					state = value
-				} else {
-					state = key
+				wantKey = !arr
+				break
+			} else if c != ']' || !arr {
+				if c != '}' || arr {
+					return false
 				}
-			case c == ']' && arr, c == '}' && !arr:
-				if !arr {
-					nkeys = int(firstKey[depth-1])
+				if unique {
+					keys.close(depth)
 				}
-				i++
-				depth--
-			default:
+			}
+			i++
+			depth--
+		}
+	}
+}
+
+// openKeys holds the keys of the objects being checked, to find a key
+// given twice.
+type openKeys struct {
+	spans [fastMaxKeys]keySpan
+	n     int
+	// first[k] is the index in spans of the first key of the object at
+	// depth k+1, and seen[k] a bit per hash of its keys: a key is compared
+	// with the others only when its bit is set already.
+	first [fastMaxDepth]uint8
+	seen  [fastMaxDepth]uint64
+}
+
+// keySpan is where a key, quotes included, starts and ends.
+type keySpan struct{ start, end uint32 }
+
+func (k *openKeys) open(depth int) {
+	k.first[depth-1] = uint8(k.n)
+	k.seen[depth-1] = 0
+}
+
+func (k *openKeys) close(depth int) { k.n = int(k.first[depth-1]) }
+
+// add records the key d[start:end] of the object at depth, reporting false
+// when the object has it already or there is no room left to remember it.
+// Keys without escapes are the same key exactly when their bytes are.
+func (k *openKeys) add(d []byte, start, end, depth int) bool {
+	if k.n == fastMaxKeys {
+		return false
+	}
+	h := uint64(1) << ((uint(end-start)*31 + uint(d[start+1])*7 + uint(d[end-2])) & 63)
+	if k.seen[depth-1]&h != 0 {
+		for _, s := range k.spans[k.first[depth-1]:k.n] {
+			if string(d[s.start:s.end]) == string(d[start:end]) {
 				return false
 			}
 		}
 	}
+	k.seen[depth-1] |= h
+	k.spans[k.n] = keySpan{uint32(start), uint32(end)}
+	k.n++
+	return true
 }
 
 func fastSpace(d []byte, i int) int {
@@ -216,11 +222,16 @@ func fastString(d []byte, i int) (int, bool) {
 	i++
 	for {
 		for i+8 <= len(d) {
-			if m := stringSpecial(binary.LittleEndian.Uint64(d[i:])); m != 0 {
-				i += bits.TrailingZeros64(m) >> 3
-				break
+			m := stringSpecial(binary.LittleEndian.Uint64(d[i:]))
+			if m == 0 {
+				i += 8
+				continue
 			}
-			i += 8
+			i += bits.TrailingZeros64(m) >> 3
+			if d[i] == '"' {
+				return i + 1, escaped
+			}
+			break
 		}
 		if i >= len(d) {
 			return -1, escaped

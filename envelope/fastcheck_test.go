@@ -2,6 +2,7 @@ package envelope
 
 import (
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -79,11 +80,19 @@ func TestFastValid(t *testing.T) {
 }
 
 func BenchmarkFastCheck(b *testing.B) {
-	small := []byte(`{"to":["alice@example.com","bob@example.com"],"from":"Sender <sender@example.com>","reply_to":"replies@example.com","subject":"Your order has shipped","tag":"shipping","priority":3,"track":true}`)
-	b.SetBytes(int64(len(small)))
-	for b.Loop() {
-		if !fastCheck(small, 32) {
-			b.Fatal("refused")
-		}
+	medium, err := os.ReadFile("testdata/params-4k.json")
+	require.NoError(b, err)
+	for name, data := range map[string][]byte{
+		"small":  []byte(`{"to":["alice@example.com","bob@example.com"],"from":"Sender <sender@example.com>","reply_to":"replies@example.com","subject":"Your order has shipped","tag":"shipping","priority":3,"track":true}`),
+		"medium": medium,
+	} {
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				if !fastCheck(data, 32) {
+					b.Fatal("refused")
+				}
+			}
+		})
 	}
 }
