@@ -79,7 +79,7 @@ func readParams(r *http.Request, opts ParamsOptions, pooled *[]byte) ([]byte, er
 	if err != nil {
 		return nil, err
 	}
-	if len(bytes.TrimLeft(params, " \t\r\n")) == 0 {
+	if fastSpace(params, 0) == len(params) {
 		return emptyParams, nil
 	}
 	if depth := opts.maxDepth(); !fastCheck(params, depth) {
