@@ -75,7 +75,7 @@ func (w wire) object(t *testing.T) map[string]any {
 func serve(h http.Handler, opts *Options, r *http.Request) *httptest.ResponseRecorder {
 	rec := httptest.NewRecorder()
 	ex := NewExchange(rec, r, opts)
-	h.ServeHTTP(ex, r.WithContext(ex))
+	h.ServeHTTP(ex, ex.Request())
 	ex.Finish()
 	return rec
 }

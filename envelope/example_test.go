@@ -94,7 +94,7 @@ func ExampleNewExchange() {
 	r := httptest.NewRequest(http.MethodPost, "/api/v1/messages/deliveries", nil)
 	rec := httptest.NewRecorder()
 	ex := envelope.NewExchange(rec, r, nil)
-	legacy.ServeHTTP(ex, r.WithContext(ex))
+	legacy.ServeHTTP(ex, ex.Request())
 	ex.Finish()
 	show(rec)
 	// Output:

@@ -152,7 +152,7 @@ func TestParamsStoredBySetParams(t *testing.T) {
 
 	rec := httptest.NewRecorder()
 	ex := NewExchange(rec, r, nil)
-	inside := r.WithContext(ex)
+	inside := ex.Request()
 	assert.Same(t, inside, SetParams(inside, []byte(`{"b":2}`)), "inside the envelope no new request is made")
 	got, err = Params(inside, ParamsOptions{})
 	require.NoError(t, err)
