@@ -317,3 +317,16 @@ func TestKeptParamsOutliveTheirRequest(t *testing.T) {
 
 // unsafeString shares b's memory, as a handler keeping b would.
 func unsafeString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
+
+func TestParamsTwiceKeepsTheParameters(t *testing.T) {
+	action := envelope.Action(func(ctx context.Context, p echoParams) (string, error) { return p.Name, nil })
+	params := middleware.Params(middleware.ParamsOptions{})
+	for name, h := range map[string]http.Handler{
+		"inside Envelope":  middleware.Envelope(middleware.EnvelopeOptions{})(params(params(action))),
+		"without Envelope": params(params(action)),
+	} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/", strings.NewReader(`{"name":"kept"}`)))
+		assert.Contains(t, rec.Body.String(), `"data":"kept"`, name)
+	}
+}
