@@ -209,10 +209,13 @@ const (
 // that end a string's plain run: a quote, a backslash, a control character
 // or a non-ASCII byte. Bytes above the lowest marked one may be marked
 // wrongly (a borrow carries), the lowest is always right.
+//
+// Flipping bit 1 moves the quote (0x22) to 0x20 and keeps the control
+// characters below 0x20, so that one subtraction finds both.
 func stringSpecial(x uint64) uint64 {
-	quote := x ^ (lowBits * '"')
+	quoteOrControl := x ^ (lowBits * 0x02)
 	backslash := x ^ (lowBits * '\\')
-	return ((quote-lowBits)&^quote | (backslash-lowBits)&^backslash | (x - lowBits*0x20) | x) & highBits
+	return ((quoteOrControl - lowBits*0x21) | (backslash-lowBits)&^backslash | x) & highBits
 }
 
 // fastString returns the index after the string at i and whether it holds

@@ -1,7 +1,9 @@
 package envelope
 
 import (
+	"encoding/binary"
 	"encoding/json"
+	"math/bits"
 	"os"
 	"strings"
 	"testing"
@@ -94,5 +96,35 @@ func BenchmarkFastCheck(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// stringSpecial's lowest marked byte must be the first byte that ends a
+// string's plain run, wherever it sits and whatever the bytes around it.
+func TestStringSpecial(t *testing.T) {
+	special := func(c byte) bool { return c == '"' || c == '\\' || c < 0x20 || c >= 0x80 }
+	for _, fill := range []byte{'a', ' ', '!', '#', '[', ']', '~', 0x7f} {
+		for pos := range 8 {
+			for c := range 256 {
+				var w [8]byte
+				for k := range w {
+					w[k] = fill
+				}
+				w[pos] = byte(c)
+				want := 8
+				for k, b := range w {
+					if special(b) {
+						want = k
+						break
+					}
+				}
+				m := stringSpecial(binary.LittleEndian.Uint64(w[:]))
+				got := 8
+				if m != 0 {
+					got = bits.TrailingZeros64(m) >> 3
+				}
+				require.Equal(t, want, got, "%q", w)
+			}
+		}
 	}
 }
