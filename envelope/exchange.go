@@ -94,7 +94,10 @@ func (ex *Exchange) Value(key any) any {
 	return ex.parent.Value(key)
 }
 
-// Start returns the time the request entered the envelope.
+// Start returns the time the request entered the envelope. It is measured
+// on the monotonic clock, from a reading taken when the package was
+// initialized: time.Since(ex.Start()) is exact, and the wall clock reading
+// ignores adjustments of the system clock made since.
 func (ex *Exchange) Start() time.Time { return clockBase.Add(ex.start) }
 
 // Header returns the response headers. Those the envelope owns
