@@ -17,6 +17,7 @@ import (
 	"math"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"runtime"
 	"slices"
@@ -33,7 +34,7 @@ const (
 )
 
 func main() {
-	count := flag.Int("count", 10, "runs of each benchmark")
+	count := flag.Int("count", 10, "rounds through every variant")
 	benchtime := flag.String("benchtime", "200ms", "go test -benchtime")
 	input := flag.String("in", "", "read this benchmark output instead of running the benchmarks")
 	raw := flag.String("raw", "results/overhead.txt", "where to keep the raw benchmark output")
@@ -48,18 +49,10 @@ func main() {
 			log.Fatal(err)
 		}
 	} else {
-		args := []string{"test", "-run", "^$", "-bench", "^BenchmarkOverhead$", "-benchmem", "-cpu", "1",
-			"-count", strconv.Itoa(*count), "-benchtime", *benchtime, "."}
-		log.Printf("go %s", strings.Join(args, " "))
-		cmd := exec.Command("go", args...)
-		cmd.Stderr = os.Stderr
-		var buf bytes.Buffer
-		cmd.Stdout = &buf
-		if err := cmd.Run(); err != nil {
-			os.Stdout.Write(buf.Bytes())
+		var err error
+		if out, err = runRounds(*count, *benchtime); err != nil {
 			log.Fatal(err)
 		}
-		out = buf.Bytes()
 		if *raw != "" {
 			if err := os.WriteFile(*raw, out, 0o644); err != nil {
 				log.Fatal(err)
@@ -70,7 +63,7 @@ func main() {
 	if len(res) == 0 {
 		log.Fatal("no BenchmarkOverhead results in the output")
 	}
-	runs := fmt.Sprintf("%d runs of %s each", *count, *benchtime)
+	runs := fmt.Sprintf("%d rounds through every variant, %s each", *count, *benchtime)
 	if *input != "" {
 		runs = "the runs in " + *input
 	}
@@ -83,6 +76,40 @@ func main() {
 			}
 		}
 	}
+}
+
+// runRounds builds the benchmark once and runs it count times, each run
+// going through every variant once: a burst of other work on a shared
+// machine then spoils one sample of several variants, not every sample of
+// one, as go test -count (which repeats each benchmark back to back) would.
+func runRounds(count int, benchtime string) ([]byte, error) {
+	dir, err := os.MkdirTemp("", "overheadtable")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	bin := filepath.Join(dir, "benchmarks.test")
+	build := exec.Command("go", "test", "-c", "-o", bin, ".")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		return nil, fmt.Errorf("building the benchmark: %w", err)
+	}
+	args := []string{"-test.run", "^$", "-test.bench", "^BenchmarkOverhead$", "-test.benchmem",
+		"-test.cpu", "1", "-test.count", "1", "-test.benchtime", benchtime}
+	var out bytes.Buffer
+	for round := 1; round <= count; round++ {
+		log.Printf("round %d of %d: %s %s", round, count, bin, strings.Join(args, " "))
+		cmd := exec.Command(bin, args...)
+		cmd.Stderr = os.Stderr
+		var buf bytes.Buffer
+		cmd.Stdout = &buf
+		if err := cmd.Run(); err != nil {
+			os.Stdout.Write(buf.Bytes())
+			return nil, fmt.Errorf("round %d: %w", round, err)
+		}
+		out.Write(buf.Bytes())
+	}
+	return out.Bytes(), nil
 }
 
 type key struct{ variant, payload string }
