@@ -166,12 +166,15 @@ func (ex *Exchange) Finish() Status {
 	if a.err != nil && a.err.status() == StatusInternalServerError && a.err.Err != nil {
 		ex.opts.logger().Error("envelope: unanticipated error", "error", a.err.Err)
 	}
-	status := ex.opts.send(ex.w, &ex.length, ex.elapsed(), ex.flags, a)
+	// The parameters' buffer is free once they are decoded, unless handed
+	// out: the envelope is framed in it, and send returns it to the pool.
+	var out *[]byte
+	if !ex.paramsKept {
+		out, ex.paramsBuf = ex.paramsBuf, nil
+	}
+	status := ex.opts.send(ex.w, &ex.length, out, ex.elapsed(), ex.flags, a)
 	// send copied what it needed of the capture (a's strings are copies).
 	recycle(&ex.capture)
-	if !ex.paramsKept {
-		recycle(&ex.paramsBuf)
-	}
 	return status
 }
 
@@ -218,7 +221,7 @@ func respond(w http.ResponseWriter, r *http.Request, a answer) {
 	if a.err != nil && a.err.status() == StatusInternalServerError && a.err.Err != nil {
 		defaultOptions.logger().Error("envelope: unanticipated error", "error", a.err.Err)
 	}
-	defaultOptions.send(w, nil, 0, nil, a)
+	defaultOptions.send(w, nil, nil, 0, nil, a)
 }
 
 // SetFlag adds a flag to the envelope of the request that ctx belongs to.

@@ -110,9 +110,12 @@ type answer struct {
 // truncated 200.
 //
 // length, when not nil, holds the Content-Length header's value, so that
-// an Exchange carries it in its own allocation.
-func (o *Options) send(w http.ResponseWriter, length *lengthHeader, elapsed time.Duration, flags []flag, a answer) Status {
-	bp := buffers.Get().(*[]byte)
+// an Exchange carries it in its own allocation; bp, when not nil, is the
+// pooled buffer to frame the envelope in, returned to the pool after.
+func (o *Options) send(w http.ResponseWriter, length *lengthHeader, bp *[]byte, elapsed time.Duration, flags []flag, a answer) Status {
+	if bp == nil {
+		bp = buffers.Get().(*[]byte)
+	}
 	buf, status, err := o.appendEnvelope((*bp)[:0], elapsed, flags, a)
 	if err != nil {
 		o.logger().Error("envelope: cannot encode the answer", "status", status, "error", err)
