@@ -174,16 +174,11 @@ func (ex *Exchange) Finish() Status {
 	}
 	status := ex.opts.send(ex.w, &ex.length, out, ex.elapsed(), ex.flags, a)
 	// send copied what it needed of the capture (a's strings are copies).
-	recycle(&ex.capture)
-	return status
-}
-
-// recycle returns *bp to the pool, unless it is nil or too large to keep.
-func recycle(bp **[]byte) {
-	if *bp != nil && cap(**bp) <= maxPooledBuffer {
-		buffers.Put(*bp)
+	if bp := ex.capture; bp != nil {
+		recycle(bp, *bp)
+		ex.capture = nil
 	}
-	*bp = nil
+	return status
 }
 
 // Success answers the request with status success and data as "data"

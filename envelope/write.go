@@ -143,11 +143,17 @@ func (o *Options) send(w http.ResponseWriter, length *lengthHeader, bp *[]byte, 
 	}
 	w.WriteHeader(status.HTTPStatus()) //envelopevet:allow the envelope writer is the one place that sets the status
 	w.Write(buf)                       //envelopevet:allow the envelope writer is the one place that writes the body
+	recycle(bp, buf)
+	return status
+}
+
+// recycle returns bp to the pool holding buf, the memory it grew into,
+// unless that is too large to keep.
+func recycle(bp *[]byte, buf []byte) {
 	if cap(buf) <= maxPooledBuffer {
 		*bp = buf[:0]
 		buffers.Put(bp)
 	}
-	return status
 }
 
 // appendBareInternalError appends the generic 500 envelope without the
