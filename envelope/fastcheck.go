@@ -47,7 +47,7 @@ func fastValid(body []byte) bool {
 // be another key written differently), is given up on.
 func fastScan(d []byte, i, maxDepth int, unique bool) bool {
 	if uint64(len(d)) > 1<<32-1 {
-		return false
+		return false // keySpan holds 32-bit offsets
 	}
 	var (
 		depth   int    // containers open
