@@ -56,7 +56,12 @@ func ReadParams(r *http.Request, opts ParamsOptions) ([]byte, error) {
 // readParams is ReadParams, reading the body into *pooled when it is not
 // nil, and leaving there the memory it grew into.
 func readParams(r *http.Request, opts ParamsOptions, pooled *[]byte) ([]byte, error) {
-	mediaType, param, err := parseContentType(r.Header.Get("Content-Type"))
+	var contentType string
+	if v := r.Header["Content-Type"]; len(v) > 0 {
+		// What Header.Get returns, without canonicalizing a key that is.
+		contentType = v[0]
+	}
+	mediaType, param, err := parseContentType(contentType)
 	if err != nil {
 		return nil, err
 	}
