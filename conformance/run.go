@@ -86,6 +86,10 @@ type Options struct {
 	RootCAs *x509.CertPool
 	// Insecure skips TLS verification, for self-signed test certificates.
 	Insecure bool
+	// HTTP2 makes the default client speak HTTP/2 over TLS, as browsers
+	// and most clients do, where the server offers it; the plain-HTTP cases
+	// stay HTTP/1.1.
+	HTTP2 bool
 	// Timeout bounds each request; 0 means 30 seconds.
 	Timeout time.Duration
 
@@ -241,6 +245,7 @@ func RunURL(ctx context.Context, target string, opts Options) (*Report, error) {
 				// A fresh connection per request keeps one case's broken
 				// answer from leaking into the next.
 				DisableKeepAlives: true,
+				ForceAttemptHTTP2: opts.HTTP2,
 			},
 		}
 	}

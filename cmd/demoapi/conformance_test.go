@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -82,4 +83,41 @@ func TestConformanceOverTLS(t *testing.T) {
 	require.NoError(t, err)
 	assert.Zero(t, report.Failed, report.Summary())
 	assert.Positive(t, report.Passed)
+}
+
+// The same suite over HTTP/2, which net/http serves with other code: no
+// chunked encoding, no Connection header, bodies drained or streams reset.
+func TestConformanceOverHTTP2(t *testing.T) {
+	h, _ := newServer(config{APIKey: testKey, Dev: true})
+	var h2, h1 atomic.Int64
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ProtoMajor == 2 {
+			h2.Add(1)
+		} else {
+			h1.Add(1)
+		}
+		h.ServeHTTP(w, r)
+	}))
+	srv.EnableHTTP2 = true
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	report, err := conformance.RunURL(t.Context(), srv.URL+"/api/v1/messages/list", conformance.Options{
+		Params:       `{"page":1}`,
+		IntField:     "page",
+		Headers:      http.Header{"X-Server-API-Key": {testKey}},
+		ToolkitCodes: true,
+		PanicAction:  "/api/v1/debug/panic",
+		Insecure:     true,
+		HTTP2:        true,
+	})
+	require.NoError(t, err)
+	for _, r := range report.Results {
+		if r.Outcome == conformance.Fail {
+			t.Error(r)
+		}
+	}
+	assert.Positive(t, report.Passed)
+	assert.Positive(t, h2.Load(), "no request came over HTTP/2")
+	assert.Zero(t, h1.Load(), "requests came over HTTP/1")
+	t.Log(report.Summary())
 }

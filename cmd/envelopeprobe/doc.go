@@ -39,6 +39,7 @@
 //	-cacert FILE         verify TLS with the CA certificates in FILE (the
 //	                     demo's self-signed certificate)
 //	-insecure            skip TLS verification
+//	-http2               speak HTTP/2 over TLS where the server offers it
 //	-cases DIR           run the YAML case files in DIR instead of the
 //	                     built-in suite
 //

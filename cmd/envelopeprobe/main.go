@@ -65,6 +65,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&opts.ToolkitCodes, "toolkit-codes", false, "also check this toolkit's own parameter-error codes")
 	fs.StringVar(&caCert, "cacert", "", "verify the server's certificate with the CA certificates in this PEM `file`, such as the demo's self-signed one")
 	fs.BoolVar(&opts.Insecure, "insecure", false, "skip TLS certificate verification")
+	fs.BoolVar(&opts.HTTP2, "http2", false, "speak HTTP/2 over TLS where the server offers it")
 	fs.DurationVar(&opts.Timeout, "timeout", 30*time.Second, "the longest one request may take")
 	fs.StringVar(&casesDir, "cases", "", "a `directory` of YAML case files to run instead of the built-in suite")
 	fs.BoolVar(&asJSON, "json", false, "print the report as JSON")

@@ -12,6 +12,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -85,6 +86,26 @@ func TestProbePassesAToolkitServer(t *testing.T) {
 	out, _, code = probe(t, "-insecure", "-maintenance", "-params", `{"page":1}`, target)
 	assert.Equal(t, 0, code, out)
 	assert.Equal(t, "2 passed, 0 failed", lastLine(out))
+}
+
+func TestProbeOverHTTP2(t *testing.T) {
+	var maintenance atomic.Bool
+	h := toolkitServer(&maintenance)
+	var protos sync.Map // proto → true
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		protos.Store(r.Proto, true)
+		h.ServeHTTP(w, r)
+	}))
+	srv.EnableHTTP2 = true
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+
+	out, errOut, code := probe(t, "-insecure", "-http2", "-params", `{"page":1}`, "-int-field", "page", "-toolkit-codes", srv.URL+"/api/v1/messages/list")
+	assert.Equal(t, 0, code, out+errOut)
+	assert.Regexp(t, `^\d+ passed, 0 failed$`, lastLine(out))
+	var seen []string
+	protos.Range(func(k, _ any) bool { seen = append(seen, k.(string)); return true })
+	assert.Equal(t, []string{"HTTP/2.0"}, seen)
 }
 
 func TestProbeJSONReport(t *testing.T) {

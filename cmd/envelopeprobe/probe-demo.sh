@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs envelopeprobe against the demo API over real TLS and plain HTTP, as
 # the README shows: once with the demo in maintenance mode (the maintenance
-# cases), then the full suite, whose "N passed, N failed" is the last line.
+# cases), once over HTTP/2, then the full suite, whose "N passed, N failed"
+# is the last line.
 # Exits non-zero if either run fails. Only loopback addresses are used.
 #
 #   bash cmd/envelopeprobe/probe-demo.sh            # from the module root
@@ -55,6 +56,11 @@ echo "== envelopeprobe against the demo in maintenance mode"
 "${probe[@]}" -maintenance -http-url "http://127.0.0.1:$((base + 81))" \
 	"https://127.0.0.1:$((base + 444))/api/v1/messages/list" |
 	grep -v '^SKIP' | sed 's/^\([0-9]* passed, [0-9]* failed\)$/maintenance: \1/' || status=1
+
+echo "== envelopeprobe against the demo over HTTP/2"
+"${probe[@]}" -http2 -http-url "http://127.0.0.1:$((base + 80))" \
+	"https://127.0.0.1:$((base + 443))/api/v1/messages/list" |
+	grep -v '^SKIP' | sed 's/^\([0-9]* passed, [0-9]* failed\)$/http2: \1/' || status=1
 
 echo "== envelopeprobe against the demo"
 "${probe[@]}" -http-url "http://127.0.0.1:$((base + 80))" \
