@@ -305,11 +305,12 @@ func SetParams(r *http.Request, params []byte) *http.Request {
 // them as SetParams does, returning the request to serve; the Params
 // middleware is LoadParams before the handler. Parameters stored already
 // are kept, so that a second Params middleware does not read an emptied
-// body. Inside the Envelope
-// middleware, with one of this package's codecs, the body is read into a
-// pooled buffer that is reused once the envelope is written: those codecs
-// copy what they decode, and Params hands out the bytes only after marking
-// them as kept.
+// body.
+//
+// Inside the Envelope middleware, with one of this package's codecs, the
+// body is read into a pooled buffer that is reused once the envelope is
+// written: those codecs copy what they decode, and Params hands out the
+// bytes only after marking them as kept.
 func LoadParams(r *http.Request, opts ParamsOptions) (*http.Request, error) {
 	if _, ok := storedParams(r); ok {
 		return r, nil
