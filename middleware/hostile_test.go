@@ -223,6 +223,16 @@ func readAnswer(t *testing.T, br *bufio.Reader) (*http.Response, []byte) {
 	return resp, body
 }
 
+// assertParameterError reads the answer on c, whole, and checks that it is
+// the parameter-error envelope with code.
+func assertParameterError(t *testing.T, c net.Conn, code string) {
+	t.Helper()
+	resp, body := readAnswer(t, bufio.NewReader(c))
+	env := parseWhole(t, resp.StatusCode, resp.Header, body)
+	assert.Equal(t, envelope.StatusParameterError, env.Status)
+	assert.Equal(t, code, env.ErrCode)
+}
+
 // requireSettles waits until the server has no connection left open and
 // the process no more goroutines than baseline: nothing leaked.
 func (s *hostileServer) requireSettles(t *testing.T, baseline int) {
@@ -320,10 +330,7 @@ func TestHostileLyingContentLength(t *testing.T) {
 		c := s.dial(t)
 		_, err := io.WriteString(c, request(hostileLimit+1, paramsOfSize(hostileLimit+1)))
 		require.NoError(t, err)
-		resp, body := readAnswer(t, bufio.NewReader(c))
-		got := parseWhole(t, resp.StatusCode, resp.Header, body)
-		assert.Equal(t, envelope.StatusParameterError, got.Status)
-		assert.Equal(t, envelope.CodeBodyTooLarge, got.ErrCode)
+		assertParameterError(t, c, envelope.CodeBodyTooLarge)
 	})
 
 	t.Run("a Content-Length over the limit, and no body", func(t *testing.T) {
@@ -352,10 +359,7 @@ func TestHostileLyingContentLength(t *testing.T) {
 		body := `{"name":"x","page":1}`
 		_, err := io.WriteString(c, request(len(body)-5, body))
 		require.NoError(t, err)
-		resp, got := readAnswer(t, bufio.NewReader(c))
-		env := parseWhole(t, resp.StatusCode, resp.Header, got)
-		assert.Equal(t, envelope.StatusParameterError, env.Status)
-		assert.Equal(t, envelope.CodeMalformedJSON, env.ErrCode)
+		assertParameterError(t, c, envelope.CodeMalformedJSON)
 	})
 
 	t.Run("a Content-Length longer than the body, then the client closes its side", func(t *testing.T) {
@@ -363,10 +367,7 @@ func TestHostileLyingContentLength(t *testing.T) {
 		_, err := io.WriteString(c, request(100, `{"name":"x"}`))
 		require.NoError(t, err)
 		require.NoError(t, c.(*tls.Conn).CloseWrite())
-		resp, body := readAnswer(t, bufio.NewReader(c))
-		env := parseWhole(t, resp.StatusCode, resp.Header, body)
-		assert.Equal(t, envelope.StatusParameterError, env.Status)
-		assert.Equal(t, envelope.CodeIncompleteBody, env.ErrCode)
+		assertParameterError(t, c, envelope.CodeIncompleteBody)
 	})
 
 	t.Run("a chunked body that lies about its chunk size", func(t *testing.T) {
@@ -374,10 +375,7 @@ func TestHostileLyingContentLength(t *testing.T) {
 		_, err := io.WriteString(c, "POST /api/v1/hostile/call HTTP/1.1\r\nHost: api.example\r\nContent-Type: application/json\r\n"+
 			"Transfer-Encoding: chunked\r\n\r\n5\r\n{\"name\":\"x\"}\r\n0\r\n\r\n")
 		require.NoError(t, err)
-		resp, body := readAnswer(t, bufio.NewReader(c))
-		env := parseWhole(t, resp.StatusCode, resp.Header, body)
-		assert.Equal(t, envelope.StatusParameterError, env.Status)
-		assert.Equal(t, envelope.CodeIncompleteBody, env.ErrCode)
+		assertParameterError(t, c, envelope.CodeIncompleteBody)
 	})
 	assert.Zero(t, s.runs.Load(), "the action ran")
 }
@@ -393,10 +391,7 @@ func TestHostileClientStopsMidBody(t *testing.T) {
 	require.NoError(t, err)
 	// The client sends nothing more and waits: the server's ReadTimeout
 	// ends the body, and the answer says so.
-	resp, body := readAnswer(t, bufio.NewReader(c))
-	env := parseWhole(t, resp.StatusCode, resp.Header, body)
-	assert.Equal(t, envelope.StatusParameterError, env.Status)
-	assert.Equal(t, envelope.CodeIncompleteBody, env.ErrCode)
+	assertParameterError(t, c, envelope.CodeIncompleteBody)
 	assert.Zero(t, s.runs.Load(), "the action ran")
 	c.Close()
 	s.requireSettles(t, baseline)
