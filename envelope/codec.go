@@ -31,7 +31,7 @@ var JSONIterCodec Codec = jsoniterCodec{api: newJSONIterAPI()}
 // options would put json-iterator's own encoders before them.
 func newJSONIterAPI() jsoniter.API {
 	api := jsoniter.Config{SortMapKeys: true}.Froze()
-	api.RegisterExtension(&stdCompatible{})
+	api.RegisterExtension(&stdCompatible{api: api})
 	return api
 }
 

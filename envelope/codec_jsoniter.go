@@ -18,14 +18,19 @@ import (
 // of strings (\u0008 where encoding/json writes \b), and the output of
 // MarshalJSON methods and json.RawMessage, which encoding/json compacts and
 // HTML-escapes and json-iterator copies as they are.
-type stdCompatible struct{ jsoniter.DummyExtension }
+type stdCompatible struct {
+	jsoniter.DummyExtension
+	api jsoniter.API // the API it extends, for structEncoder
+}
 
 var marshalerType = reflect.TypeFor[json.Marshaler]()
 
-func (*stdCompatible) CreateEncoder(typ reflect2.Type) jsoniter.ValEncoder {
+func (ext *stdCompatible) CreateEncoder(typ reflect2.Type) jsoniter.ValEncoder {
 	switch {
 	case typ.Implements(reflect2.Type2(marshalerType)):
 		return stdMarshalerEncoder{typ}
+	case typ.Kind() == reflect.Struct && !typ.Implements(reflect2.Type2(textMarshalerType)) && !pointerMarshals(typ.Type1()):
+		return newStructEncoder(ext.api, typ.Type1())
 	case typ.Kind() == reflect.Float64:
 		return floatEncoder{bits: 64}
 	case typ.Kind() == reflect.Float32:

@@ -3,6 +3,7 @@ package envelope
 import (
 	"encoding/json"
 	"math"
+	"sync"
 	"testing"
 	"time"
 
@@ -114,4 +115,126 @@ func FuzzCodecsAgreeOnStrings(f *testing.F) {
 		require.NoError(t, err)
 		require.Equal(t, string(want), string(got))
 	})
+}
+
+// zeroAtSeven is zero, for omitzero, when its IsZero method says so.
+type zeroAtSeven struct{ N int }
+
+func (z zeroAtSeven) IsZero() bool { return z.N == 7 }
+
+type ptrZeroAtSeven struct{ N int }
+
+func (z *ptrZeroAtSeven) IsZero() bool { return z.N == 7 }
+
+// Zeroer is an interface with IsZero, for omitzero on interface fields.
+type Zeroer interface{ IsZero() bool }
+
+type ptrMarshaler struct{ N int }
+
+func (*ptrMarshaler) MarshalJSON() ([]byte, error) { return []byte(`"by pointer"`), nil }
+
+// ownFieldsSample is a struct that json-iterator's structs are replaced for:
+// every field its own. Its fields cover encoding/json's naming rules and
+// its omitempty and omitzero tests.
+type ownFieldsSample struct {
+	Plain       string `json:"plain"`
+	Untagged    int
+	HTMLName    bool   `json:"<a&b>"`
+	BadTag      string `json:"bad\"tag"`
+	Dash        string `json:"-"`
+	DashName    string `json:"-,"`
+	EmptyName   string `json:",omitempty"`
+	unexported  string
+	Str         string            `json:"str,omitempty"`
+	Int         int8              `json:"int,omitempty"`
+	Uint        uint              `json:"uint,omitempty"`
+	Float       float64           `json:"float,omitempty"`
+	Bool        bool              `json:"bool,omitempty"`
+	Ptr         *int              `json:"ptr,omitempty"`
+	Iface       any               `json:"iface,omitempty"`
+	Slice       []int             `json:"slice,omitempty"`
+	Map         map[string]*int   `json:"map,omitempty"`
+	NoArray     [0]int            `json:"no_array,omitempty"`
+	Array       [2]int            `json:"array,omitempty"`
+	Struct      struct{}          `json:"struct,omitempty"`
+	Time        time.Time         `json:"time,omitzero"`
+	ZeroInt     int               `json:"zero_int,omitzero"`
+	ZeroFloat   float64           `json:"zero_float,omitzero"`
+	ZeroSlice   []int             `json:"zero_slice,omitzero"`
+	Zeroer      zeroAtSeven       `json:"zeroer,omitzero"`
+	PtrZeroer   ptrZeroAtSeven    `json:"ptr_zeroer,omitzero"`
+	ZeroerPtr   *zeroAtSeven      `json:"zeroer_ptr,omitzero"`
+	ZeroerIface Zeroer            `json:"zeroer_iface,omitzero"`
+	Both        string            `json:"both,omitempty,omitzero"`
+	Marshaler   marshalerValue    `json:"marshaler"`
+	Text        textValue         `json:"text"`
+	TextKeys    map[textValue]int `json:"text_keys"`
+	Next        *ownFieldsSample  `json:"next"`
+	List        []ownFieldsSample `json:"list"`
+}
+
+// embedsOmitZero has an omitzero field and an embedded struct, which only
+// encoding/json writes right.
+type embedsOmitZero struct {
+	embedded
+	Zero int `json:"zero,omitzero"`
+}
+
+// twoOfOneName has two fields named X: encoding/json writes the tagged one.
+type twoOfOneName struct {
+	X string
+	Y string `json:"X"`
+	Z string `json:"z"`
+}
+
+type pointerMarshalerField struct {
+	M ptrMarshaler `json:"m"`
+}
+
+func TestCodecsWriteStructsAlike(t *testing.T) {
+	one, seven := 1, 7
+	full := ownFieldsSample{
+		Plain: "p", Untagged: 1, HTMLName: true, BadTag: "b", Dash: "hidden", DashName: "d", EmptyName: "e", unexported: "u",
+		Str: "s", Int: -1, Uint: 1, Float: math.Copysign(0, -1), Bool: true, Ptr: &one, Iface: 0,
+		Slice: []int{}, Map: map[string]*int{"b": nil, "a": &one}, Array: [2]int{1, 2},
+		Time: time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC), ZeroInt: 1, ZeroFloat: math.Copysign(0, -1), ZeroSlice: []int{},
+		Zeroer: zeroAtSeven{7}, PtrZeroer: ptrZeroAtSeven{8}, ZeroerPtr: &zeroAtSeven{7}, ZeroerIface: zeroAtSeven{1},
+		Both: "both", Text: textValue{"t"}, TextKeys: map[textValue]int{{"k"}: 1},
+		Next: &ownFieldsSample{Plain: "next", ZeroerIface: (*zeroAtSeven)(nil)},
+		List: []ownFieldsSample{{Zeroer: zeroAtSeven{seven}, PtrZeroer: ptrZeroAtSeven{7}}},
+	}
+	for _, v := range []any{
+		ownFieldsSample{}, &ownFieldsSample{}, full, &full, []ownFieldsSample{full, {}},
+		embedsOmitZero{Zero: 0}, &embedsOmitZero{embedded{"in"}, 1},
+		twoOfOneName{"a", "b", "c"},
+		// Not pointerMarshalerField{}: json-iterator calls the method of
+		// *ptrMarshaler even where encoding/json cannot address the field.
+		&pointerMarshalerField{}, []pointerMarshalerField{{}},
+	} {
+		want, err := json.Marshal(v)
+		require.NoError(t, err)
+		got, err := JSONIterCodec.AppendJSON(nil, v)
+		require.NoError(t, err)
+		assert.Equal(t, string(want), string(got), "%#v", v)
+	}
+}
+
+func TestCodecStructEncodersAreSafeOnFirstUse(t *testing.T) {
+	type fresh struct {
+		A string   `json:"a"`
+		B []string `json:"b,omitempty"`
+		C *fresh   `json:"c"`
+	}
+	v := fresh{A: "a", B: []string{"b"}, C: &fresh{A: "c"}}
+	want, err := json.Marshal(v)
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	got := make([][]byte, 8)
+	for i := range got {
+		wg.Go(func() { got[i], _ = JSONIterCodec.AppendJSON(nil, v) })
+	}
+	wg.Wait()
+	for _, g := range got {
+		assert.Equal(t, string(want), string(g))
+	}
 }
