@@ -187,6 +187,12 @@ type twoOfOneName struct {
 	Z string `json:"z"`
 }
 
+// onePointer is stored in an interface as the pointer itself, which
+// json-iterator's encoders read differently.
+type onePointer struct {
+	P *int `json:"p,omitempty"`
+}
+
 type pointerMarshalerField struct {
 	M ptrMarshaler `json:"m"`
 }
@@ -207,6 +213,12 @@ func TestCodecsWriteStructsAlike(t *testing.T) {
 		ownFieldsSample{}, &ownFieldsSample{}, full, &full, []ownFieldsSample{full, {}},
 		embedsOmitZero{Zero: 0}, &embedsOmitZero{embedded{"in"}, 1},
 		twoOfOneName{"a", "b", "c"},
+		onePointer{}, onePointer{&one}, []onePointer{{&one}, {}}, map[string]onePointer{"a": {&one}},
+		struct {
+			One  onePointer  `json:"one"`
+			Ptr  *onePointer `json:"ptr"`
+			Many [2]onePointer
+		}{onePointer{&one}, &onePointer{&one}, [2]onePointer{{}, {&one}}},
 		// Not pointerMarshalerField{}: json-iterator calls the method of
 		// *ptrMarshaler even where encoding/json cannot address the field.
 		&pointerMarshalerField{}, []pointerMarshalerField{{}},
