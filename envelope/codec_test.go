@@ -78,7 +78,17 @@ func TestCodecsProduceTheSameBytes(t *testing.T) {
 }
 
 func TestCodecsRejectTheSameValues(t *testing.T) {
-	for _, v := range []any{math.NaN(), math.Inf(1), make(chan int), func() {}, map[string]any{"c": complex(1, 2)}} {
+	type withChan struct {
+		C chan int `json:"c"`
+	}
+	type withNaN struct {
+		A string  `json:"a"`
+		F float64 `json:"f"`
+	}
+	for _, v := range []any{
+		math.NaN(), math.Inf(1), make(chan int), func() {}, map[string]any{"c": complex(1, 2)},
+		withChan{make(chan int)}, &withNaN{"a", math.NaN()}, []withNaN{{F: math.Inf(-1)}},
+	} {
 		_, stdErr := json.Marshal(v)
 		require.Error(t, stdErr)
 		for name, c := range map[string]Codec{"std": StdCodec, "jsoniter": JSONIterCodec} {
