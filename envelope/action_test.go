@@ -22,6 +22,7 @@ type sendParams struct {
 		Name string `json:"name"`
 	} `json:"attachments"`
 	Ignored string `json:"-"`
+	Odd     string `json:"odd\"name"` // a tag name encoding/json does not take: the key is "Odd"
 }
 
 func (p sendParams) Validate() error {
@@ -75,6 +76,7 @@ func TestAction(t *testing.T) {
 		{name: "unknown field in strict mode", opts: ActionOptions{Strict: true}, body: `{"to":["a"],"from":"f","cc":[]}`, status: StatusParameterError, code: CodeUnknownParameter, field: "cc", message: "`cc`"},
 		{name: "json:\"-\" field is unknown in strict mode", opts: ActionOptions{Strict: true}, body: `{"to":["a"],"from":"f","Ignored":"x"}`, status: StatusParameterError, code: CodeUnknownParameter, field: "Ignored"},
 		{name: "strict mode matches without regard to case", opts: ActionOptions{Strict: true}, body: `{"To":["a"],"from":"f"}`, status: StatusSuccess},
+		{name: "strict mode names a field after its Go name where its tag name is not valid", opts: ActionOptions{Strict: true}, body: `{"to":["a"],"from":"f","Odd":"x"}`, status: StatusSuccess},
 		{name: "Validate plain error", body: `{"to":["a"],"from":"f","subject":"plain"}`, status: StatusParameterError, code: CodeInvalidParameter, message: "subject must not be plain"},
 		{name: "Validate envelope error", body: `{"to":["a"],"from":"f","subject":"invalid"}`, status: StatusValidationError, code: CodeValidationFailed},
 		{name: "action error", body: `{"to":["a"],"from":"fail@example.com"}`, status: StatusError, code: "NoRecipients"},

@@ -63,12 +63,11 @@ func ownFields(typ reflect.Type) ([]structField, bool) {
 		if sf.Anonymous {
 			return nil, false
 		}
-		tag := sf.Tag.Get("json")
-		if !sf.IsExported() || tag == "-" {
+		name, opts, skip := jsonTag(sf)
+		if !sf.IsExported() || skip {
 			continue
 		}
-		name, opts, _ := strings.Cut(tag, ",")
-		if !validTagName(name) {
+		if name == "" {
 			name = sf.Name
 		}
 		if hasOption(opts, "string") || names[name] || pointerMarshals(sf.Type) {
@@ -101,8 +100,23 @@ func hasOption(opts, name string) bool {
 	return false
 }
 
-// validTagName reports whether encoding/json takes name from a tag; it
-// names the field after its Go name otherwise.
+// jsonTag reads the json tag of f as encoding/json does: the name it gives
+// the field (empty when it gives none, or one encoding/json does not take,
+// for which the field keeps its Go name), its options, and whether it is
+// "-", which leaves the field out.
+func jsonTag(f reflect.StructField) (name, opts string, skip bool) {
+	tag := f.Tag.Get("json")
+	if tag == "-" {
+		return "", "", true
+	}
+	name, opts, _ = strings.Cut(tag, ",")
+	if !validTagName(name) {
+		name = ""
+	}
+	return name, opts, false
+}
+
+// validTagName reports whether encoding/json takes name from a tag.
 func validTagName(name string) bool {
 	if name == "" {
 		return false
@@ -134,7 +148,7 @@ func hasOmitZero(typ reflect.Type, seen map[reflect.Type]bool) bool {
 	seen[typ] = true
 	for i := range typ.NumField() {
 		sf := typ.Field(i)
-		_, opts, _ := strings.Cut(sf.Tag.Get("json"), ",")
+		_, opts, _ := jsonTag(sf)
 		if hasOption(opts, "omitzero") {
 			return true
 		}

@@ -42,11 +42,10 @@ func paramsTypeOf(t reflect.Type) *paramsType {
 // field's; "-" skips a field; embedded structs lend their fields.
 func (pt *paramsType) addFields(t reflect.Type) {
 	for f := range t.Fields() {
-		tag := f.Tag.Get("json")
-		if tag == "-" {
+		name, _, skip := jsonTag(f)
+		if skip {
 			continue
 		}
-		name, _, _ := strings.Cut(tag, ",")
 		if f.Anonymous && name == "" {
 			ft := f.Type
 			if ft.Kind() == reflect.Pointer {
