@@ -260,3 +260,22 @@ func TestCodecStructEncodersAreSafeOnFirstUse(t *testing.T) {
 		assert.Equal(t, string(want), string(g))
 	}
 }
+
+func TestCodecsLeaveValuesAsTheyWereOnNull(t *testing.T) {
+	type withDefaults struct {
+		S string  `json:"s"`
+		N int     `json:"n"`
+		F float64 `json:"f"`
+		B bool    `json:"b"`
+		P *string `json:"p"` // null makes a pointer nil
+	}
+	data := []byte(`{"s":null,"n":null,"f":null,"b":null,"p":null}`)
+	kept := "kept"
+	for name, c := range map[string]Codec{"std": StdCodec, "jsoniter": JSONIterCodec} {
+		got := withDefaults{S: "default", N: 1, F: 1.5, B: true, P: &kept}
+		require.NoError(t, c.Unmarshal(data, &got), name)
+		want := withDefaults{S: "default", N: 1, F: 1.5, B: true, P: &kept}
+		require.NoError(t, json.Unmarshal(data, &want))
+		assert.Equal(t, want, got, name)
+	}
+}

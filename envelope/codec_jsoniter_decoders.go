@@ -11,8 +11,8 @@ import (
 	"github.com/modern-go/reflect2"
 )
 
-// CreateDecoder gives json-iterator encoding/json's decoding of integers
-// and json.Number.
+// CreateDecoder gives json-iterator encoding/json's decoding of integers,
+// json.Number and null strings.
 // json-iterator's own wraps some numbers past the range of uint64 around
 // instead of failing: it reads 20700000000000000000 as
 // 2253255926290448384, so a client could send a huge page or amount and
@@ -32,8 +32,23 @@ func (*stdCompatible) CreateDecoder(typ reflect2.Type) jsoniter.ValDecoder {
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
 		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
 		return intDecoder{kind: k, bits: int(typ.Type1().Size()) * 8}
+	case reflect.String:
+		return stringDecoder{}
 	}
 	return nil
+}
+
+// stringDecoder leaves a string as it was on null, as encoding/json does;
+// json-iterator's own empties it, so that defaults set before decoding were
+// lost. An empty string is the same either way, and is not looked at twice.
+type stringDecoder struct{}
+
+func (stringDecoder) Decode(ptr unsafe.Pointer, iter *jsoniter.Iterator) {
+	s := (*string)(ptr)
+	if *s != "" && iter.ReadNil() {
+		return
+	}
+	*s = iter.ReadString()
 }
 
 var (
