@@ -3,6 +3,7 @@ package envelope
 import (
 	"bytes"
 	"encoding/json"
+	"reflect"
 	"sync"
 
 	jsoniter "github.com/json-iterator/go"
@@ -24,6 +25,9 @@ var StdCodec Codec = stdCodec{}
 // JSONIterCodec is the Codec of github.com/json-iterator/go, configured as
 // its ConfigCompatibleWithStandardLibrary (ConfigFastest would lose float
 // precision), with the differences that remain mended: see stdCompatible.
+// Structs of plain fields, the usual parameters, are decoded by the
+// toolkit's own decoder first, which hands anything unusual back to
+// json-iterator: see structDecoder.
 var JSONIterCodec Codec = jsoniterCodec{api: newJSONIterAPI()}
 
 // newJSONIterAPI leaves EscapeHTML and ValidateJsonRawMessage off only
@@ -83,4 +87,11 @@ func (c jsoniterCodec) AppendJSON(dst []byte, v any) ([]byte, error) {
 	return out, nil
 }
 
-func (c jsoniterCodec) Unmarshal(data []byte, v any) error { return c.api.Unmarshal(data, v) }
+func (c jsoniterCodec) Unmarshal(data []byte, v any) error {
+	if t := reflect.TypeOf(v); t != nil && t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Struct {
+		if d, p := decoderOf(t.Elem()), reflect.ValueOf(v).UnsafePointer(); d != nil && p != nil && d.decode(data, p) {
+			return nil
+		}
+	}
+	return c.api.Unmarshal(data, v)
+}

@@ -33,21 +33,22 @@ func fastCheck(data []byte, maxDepth int) bool {
 	if i >= len(data) || data[i] != '{' {
 		return false
 	}
-	return fastScan(data, i, min(maxDepth, fastMaxDepth), true)
+	return fastScan(data, i, min(maxDepth, fastMaxDepth), true) == len(data)
 }
 
 // fastValid reports whether body is certainly one valid JSON value in valid
 // UTF-8. Keys may repeat, as encoding/json allows.
 func fastValid(body []byte) bool {
-	return fastScan(body, fastSpace(body, 0), fastMaxDepth, false)
+	return fastScan(body, fastSpace(body, 0), fastMaxDepth, false) == len(body)
 }
 
-// fastScan checks the value at d[i:] and that only spaces follow it. With
-// unique set, an object with a key twice, or with an escaped key (which could
-// be another key written differently), is given up on.
-func fastScan(d []byte, i, maxDepth int, unique bool) bool {
+// fastScan checks the value at d[i:] and returns the index after it and the
+// spaces that follow it, or -1. With unique set, an object with a key twice,
+// or with an escaped key (which could be another key written differently),
+// is given up on.
+func fastScan(d []byte, i, maxDepth int, unique bool) int {
 	if uint64(len(d)) > 1<<32-1 {
-		return false // keySpan holds 32-bit offsets
+		return -1 // keySpan holds 32-bit offsets
 	}
 	var (
 		depth   int    // containers open
@@ -58,30 +59,30 @@ func fastScan(d []byte, i, maxDepth int, unique bool) bool {
 	for {
 		if wantKey {
 			if i >= len(d) || d[i] != '"' {
-				return false
+				return -1
 			}
 			start := i
 			var escaped bool
 			if i, escaped = fastString(d, i); i < 0 {
-				return false
+				return -1
 			}
 			if unique && (escaped || !keys.add(d, start, i, depth)) {
-				return false
+				return -1
 			}
 			if i = fastSpace(d, i); i >= len(d) || d[i] != ':' {
-				return false
+				return -1
 			}
 			i = fastSpace(d, i+1)
 		}
 		if i >= len(d) {
-			return false
+			return -1
 		}
 		switch c := d[i]; c {
 		case '"':
 			i, _ = fastString(d, i)
 		case '{', '[':
 			if depth == maxDepth {
-				return false
+				return -1
 			}
 			bit := uint64(1) << depth
 			depth++
@@ -115,16 +116,16 @@ func fastScan(d []byte, i, maxDepth int, unique bool) bool {
 			i = fastNumber(d, i)
 		}
 		if i < 0 {
-			return false
+			return -1
 		}
 		// The value ends at i: close what it ends, then find the next one.
 		for {
 			i = fastSpace(d, i)
 			if depth == 0 {
-				return i == len(d)
+				return i
 			}
 			if i >= len(d) {
-				return false
+				return -1
 			}
 			arr := inArray&(1<<(depth-1)) != 0
 			if c := d[i]; c == ',' {
@@ -133,7 +134,7 @@ func fastScan(d []byte, i, maxDepth int, unique bool) bool {
 				break
 			} else if c != ']' || !arr {
 				if c != '}' || arr {
-					return false
+					return -1
 				}
 				if unique {
 					keys.close(depth)

@@ -1,0 +1,106 @@
+package envelope
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+	"time"
+	"unsafe"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+type namedString string
+
+// decodeKid contains itself, through a slice.
+type decodeKid struct {
+	Name string      `json:"name"`
+	Kids []decodeKid `json:"kids"`
+}
+
+// decodeSample has a field of every kind structDecoder takes.
+type decodeSample struct {
+	S      string `json:"s"`
+	I      int    `json:"i"`
+	I8     int8   `json:"i8"`
+	U16    uint16 `json:"u16"`
+	U      uint64
+	F      float64     `json:"f"`
+	F32    float32     `json:"f32"`
+	B      bool        `json:"b"`
+	Named  namedString `json:"named"`
+	Strs   []string    `json:"strs"`
+	Ints   []int       `json:"ints"`
+	Grid   [][]int8    `json:"grid"`
+	Kid    decodeKid   `json:"kid"`
+	Kids   []decodeKid `json:"kids"`
+	Hidden string      `json:"-"`
+	Ärger  string
+	hidden string
+}
+
+// decodeDefaults is what both decoders start from: a null must leave it.
+func decodeDefaults() decodeSample {
+	return decodeSample{S: "default", I: 7, F: 1.5, B: true, Kid: decodeKid{Name: "kid"}, Hidden: "h", hidden: "h"}
+}
+
+// FuzzStructDecoderAgreesWithEncodingJSON checks that whatever
+// structDecoder decodes, encoding/json decodes too, to the same value.
+// Where it gives up, json-iterator and then encoding/json decide, so giving
+// up more often is allowed.
+func FuzzStructDecoderAgreesWithEncodingJSON(f *testing.F) {
+	for _, s := range []string{
+		`{"s":"x","i":-1,"i8":127,"u16":65535,"U":18446744073709551615,"f":1e-7,"f32":3.4e38,"b":false}`,
+		`{"named":"n","strs":["a","","ü"],"ints":[1,2,3],"grid":[[1],[],[-128]],"kid":{"name":"k","kids":[{"name":"g"}]}}`,
+		`{"s":null,"i":null,"strs":null,"kid":null,"kids":[null,{}]}`,
+		` { "S" : "case" , "I8" : 1 , "äRGER" : "fold" , "ärger" : "fold", "u" : 1 } `,
+		`{"hidden":"x","Hidden":"y","-":"z","unknown":{"a":[1,{"b":null}]},"s":"last","s":"twice"}`,
+		`{"s":"esc\"aped","i":1.0,"i8":128,"f":1e400,"b":"true","strs":"a","ints":[1,"2"]}`,
+		`{"s":"x"} trailing`, `{"s":"x",}`, `{"s" "x"}`, `[1]`, `null`, `{"strs":[1,]}`, `{"s":"\xff"}`,
+	} {
+		f.Add([]byte(s))
+	}
+	d := decoderOf(reflect.TypeFor[decodeSample]())
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, want := decodeDefaults(), decodeDefaults()
+		if !d.decode(data, unsafe.Pointer(&got)) {
+			return
+		}
+		require.NoError(t, json.Unmarshal(data, &want), "structDecoder decoded %q; encoding/json refuses it", data)
+		require.Equal(t, want, got, "%q", data)
+	})
+}
+
+func TestStructDecoderTakesTheCommonCase(t *testing.T) {
+	require.NotNil(t, decoderOf(reflect.TypeFor[decodeSample]()))
+	data := []byte(`{"s":"x","i":3,"strs":["a","b"],"grid":[[1,2]],"kid":{"name":"k","kids":[]},"Ärger":"a","extra":[{"x":1}]}`)
+	got, want := decodeDefaults(), decodeDefaults()
+	require.True(t, decoderOf(reflect.TypeFor[decodeSample]()).decode(data, unsafe.Pointer(&got)))
+	require.NoError(t, json.Unmarshal(data, &want))
+	assert.Equal(t, want, got)
+	assert.NotNil(t, got.Kid.Kids, "an empty array is an empty slice, not nil")
+
+	for _, gaveUp := range []string{`{"s":"a\"b"}`, `{"i":"1"}`, `{"i8":300}`, `{"s":"x"}x`, `{"strs":["\u0041"]}`} {
+		v := decodeDefaults()
+		assert.False(t, decoderOf(reflect.TypeFor[decodeSample]()).decode([]byte(gaveUp), unsafe.Pointer(&v)), gaveUp)
+	}
+}
+
+func TestStructDecoderTakesOnlyStructsItKnows(t *testing.T) {
+	for _, v := range []any{
+		struct{ embedded }{},
+		struct {
+			N int `json:"n,string"`
+		}{},
+		struct{ P *int }{},
+		struct{ M map[string]int }{},
+		struct{ A any }{},
+		struct{ B []byte }{},
+		struct{ N json.Number }{},
+		struct{ T time.Time }{},
+		twoOfOneName{},
+	} {
+		assert.Nil(t, decoderOf(reflect.TypeOf(v)), "%T", v)
+	}
+}
