@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"math"
 	"net/http"
 	"strconv"
@@ -223,35 +222,17 @@ func actionHandler[P, R any](cfg Config, pl Payload[P, R], opts envelope.Options
 }
 
 // wrappedHandler is the toolkit wrapping an existing handler that decodes
-// its body and writes its own JSON, here with the same library the toolkit's
-// default codec uses, so that the difference with action is the wrapping.
-// Its one concession to the envelope is the pagination flag.
+// its body and writes its own JSON: bare's handler, which does the same JSON
+// work as action with the same codec, so that the difference with action
+// is the wrapping. Its one concession to the envelope is the pagination
+// flag.
 func wrappedHandler[P, R any](cfg Config, pl Payload[P, R]) http.Handler {
+	bare := bareHandler(pl)
 	existing := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var p P
-		body, err := io.ReadAll(r.Body)
-		if err == nil {
-			err = jsoniterStd.Unmarshal(body, &p)
-		}
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
-		res, err := pl.Serve(p)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusInternalServerError)
-			return
-		}
 		if pl.Page != nil {
 			envelope.SetPage(r.Context(), *pl.Page)
 		}
-		out, err := jsoniterStd.Marshal(res)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusInternalServerError)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		w.Write(out)
+		bare.ServeHTTP(w, r)
 	})
 	return ToolkitChain(cfg, envelope.Options{}, false).Then(existing)
 }
