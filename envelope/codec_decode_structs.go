@@ -68,27 +68,18 @@ func newStructDecoder(t reflect.Type, making map[reflect.Type]*structDecoder) *s
 	if unmarshals(t) {
 		return nil
 	}
+	own, ok := ownFields(t)
+	if !ok {
+		return nil
+	}
 	d := &structDecoder{}
 	making[t] = d
-	names := make(map[string]bool)
-	for i := range t.NumField() {
-		sf := t.Field(i)
-		name, opts, skip := jsonTag(sf)
-		if sf.Anonymous || opts != "" && hasOption(opts, "string") {
+	for _, f := range own {
+		v, ok := newValueDecoder(f.Type, making)
+		if !ok {
 			return nil
 		}
-		if !sf.IsExported() || skip {
-			continue
-		}
-		if name == "" {
-			name = sf.Name
-		}
-		v, ok := newValueDecoder(sf.Type, making)
-		if !ok || names[name] {
-			return nil
-		}
-		names[name] = true
-		d.fields = append(d.fields, decodedField{name: name, offset: sf.Offset, value: v})
+		d.fields = append(d.fields, decodedField{name: f.name, offset: f.Offset, value: v})
 	}
 	return d
 }

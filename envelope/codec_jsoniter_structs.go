@@ -43,7 +43,7 @@ type structField struct {
 // newStructEncoder returns the encoder of the struct type typ for api, or
 // nil when json-iterator's own writes what encoding/json writes.
 func newStructEncoder(api jsoniter.API, typ reflect.Type) jsoniter.ValEncoder {
-	fields, ok := ownFields(typ)
+	fields, ok := encodedFields(typ)
 	if ok {
 		return &structEncoder{api: api, fields: fields}
 	}
@@ -53,13 +53,51 @@ func newStructEncoder(api jsoniter.API, typ reflect.Type) jsoniter.ValEncoder {
 	return nil
 }
 
-// ownFields lists the fields encoding/json writes of typ, in order, or
+// encodedFields lists the fields encoding/json writes of typ, in order, or
 // reports false when typ is not one structEncoder takes.
-func ownFields(typ reflect.Type) ([]structField, bool) {
-	var fields []structField
+func encodedFields(typ reflect.Type) ([]structField, bool) {
+	own, ok := ownFields(typ)
+	if !ok {
+		return nil, false
+	}
+	fields := make([]structField, 0, len(own))
+	for _, of := range own {
+		if pointerMarshals(of.Type) {
+			return nil, false
+		}
+		f := structField{typ: of.Type, offset: of.Offset, name: append(appendString([]byte{','}, of.name), ':')}
+		omitZero, omitEmpty := hasOption(of.opts, "omitzero"), hasOption(of.opts, "omitempty")
+		switch {
+		case omitZero && omitEmpty:
+			isZero, isEmpty := zeroCheck(of.Type), emptyCheck(of.Type)
+			f.omit = func(p unsafe.Pointer) bool { return isEmpty(p) || isZero(p) }
+		case omitZero:
+			f.omit = zeroCheck(of.Type)
+		case omitEmpty:
+			f.omit = emptyCheck(of.Type)
+		}
+		fields = append(fields, f)
+	}
+	return fields, true
+}
+
+// ownField is a field that encoding/json reads and writes, of a struct
+// whose fields are all its own.
+type ownField struct {
+	reflect.StructField
+	name, opts string
+}
+
+// ownFields lists the fields encoding/json reads and writes of the struct
+// t, in order, or reports false where the toolkit's struct encoder and
+// decoder leave t to json-iterator: an embedded field, whose fields
+// encoding/json promotes by rules of its own, a field with the string
+// option, or two fields of one name.
+func ownFields(t reflect.Type) ([]ownField, bool) {
+	var fields []ownField
 	names := make(map[string]bool)
-	for i := range typ.NumField() {
-		sf := typ.Field(i)
+	for i := range t.NumField() {
+		sf := t.Field(i)
 		if sf.Anonymous {
 			return nil, false
 		}
@@ -70,21 +108,11 @@ func ownFields(typ reflect.Type) ([]structField, bool) {
 		if name == "" {
 			name = sf.Name
 		}
-		if hasOption(opts, "string") || names[name] || pointerMarshals(sf.Type) {
+		if hasOption(opts, "string") || names[name] {
 			return nil, false
 		}
 		names[name] = true
-		f := structField{typ: sf.Type, offset: sf.Offset, name: append(appendString([]byte{','}, name), ':')}
-		switch {
-		case hasOption(opts, "omitzero") && hasOption(opts, "omitempty"):
-			isZero, isEmpty := zeroCheck(sf.Type), emptyCheck(sf.Type)
-			f.omit = func(p unsafe.Pointer) bool { return isEmpty(p) || isZero(p) }
-		case hasOption(opts, "omitzero"):
-			f.omit = zeroCheck(sf.Type)
-		case hasOption(opts, "omitempty"):
-			f.omit = emptyCheck(sf.Type)
-		}
-		fields = append(fields, f)
+		fields = append(fields, ownField{StructField: sf, name: name, opts: opts})
 	}
 	return fields, true
 }
