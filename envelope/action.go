@@ -32,6 +32,10 @@ type action[P, R any] struct {
 	params *paramsType
 }
 
+// decodesParamsFirst marks actions as paramsDecoder: ServeHTTP decodes the
+// parameters before anything else.
+func (*action[P, R]) decodesParamsFirst() {}
+
 func (a *action[P, R]) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var p P
 	if err := decodeRequest(r, &p, a.params, a.opts.Strict, a.opts.Params); err != nil {

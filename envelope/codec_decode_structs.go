@@ -125,18 +125,52 @@ const decodeStructMaxDepth = 32
 
 // decode decodes data, one JSON object and spaces, into the struct at p,
 // reporting false where it gives up.
-func (d *structDecoder) decode(data []byte, p unsafe.Pointer) bool {
-	i := fastSpace(data, 0)
-	i = d.object(data, i, p, 0)
-	return i >= 0 && fastSpace(data, i) == len(data)
+func (sd *structDecoder) decode(data []byte, p unsafe.Pointer) bool {
+	ps := structParse{d: data, maxDepth: decodeStructMaxDepth}
+	return ps.top(sd, p)
 }
 
-// object reads the object at d[i:] into the struct at p and returns the
-// index after it, or -1.
-func (sd *structDecoder) object(d []byte, i int, p unsafe.Pointer, depth int) int {
-	if i >= len(d) || d[i] != '{' || depth == decodeStructMaxDepth {
+// decodeChecked is decode that also makes the check of SPEC R5
+// (checkParams), in the same pass: where it decodes data, data holds no key
+// twice in an object and no nesting deeper than maxDepth, the parameters
+// object being level 1. It gives up where checkParams might refuse data,
+// and on keys with escapes.
+func (sd *structDecoder) decodeChecked(data []byte, p unsafe.Pointer, maxDepth int) bool {
+	ps := structParse{d: data, maxDepth: min(maxDepth, fastMaxDepth), unique: true}
+	return ps.top(sd, p)
+}
+
+// structParse is one input being decoded.
+type structParse struct {
+	d        []byte
+	maxDepth int  // of the containers, the outermost being level 1
+	unique   bool // give up on a key given twice in an object
+}
+
+func (ps *structParse) top(sd *structDecoder, p unsafe.Pointer) bool {
+	if uint64(len(ps.d)) > 1<<32-1 {
+		return false // keySpan holds 32-bit offsets
+	}
+	i := ps.object(sd, fastSpace(ps.d, 0), p, 1)
+	return i >= 0 && fastSpace(ps.d, i) == len(ps.d)
+}
+
+// objectKeysMax bounds the keys that are not field names exactly that an
+// object may hold where duplicates are looked for.
+const objectKeysMax = 8
+
+// object reads the object at d[i:], at level, into the struct at p and
+// returns the index after it, or -1.
+func (ps *structParse) object(sd *structDecoder, i int, p unsafe.Pointer, level int) int {
+	d := ps.d
+	if i >= len(d) || d[i] != '{' || level > ps.maxDepth || ps.unique && len(sd.fields) > 64 {
 		return -1
 	}
+	var (
+		named  uint64 // bit k: field k was given by its exact name
+		others [objectKeysMax]keySpan
+		n      int // others in use
+	)
 	i = fastSpace(d, i+1)
 	if i < len(d) && d[i] == '}' {
 		return i + 1
@@ -149,15 +183,36 @@ func (sd *structDecoder) object(d []byte, i int, p unsafe.Pointer, depth int) in
 		if end < 0 || escaped {
 			return -1
 		}
-		f := sd.field(d[i+1 : end-1])
+		key := d[i+1 : end-1]
+		k, exact := sd.field(key)
+		if ps.unique {
+			if exact {
+				if named&(1<<k) != 0 {
+					return -1
+				}
+				named |= 1 << k
+			} else {
+				for _, o := range others[:n] {
+					if string(d[o.start:o.end]) == string(key) {
+						return -1
+					}
+				}
+				if n == objectKeysMax {
+					return -1
+				}
+				others[n] = keySpan{uint32(i + 1), uint32(end - 1)}
+				n++
+			}
+		}
 		if i = fastSpace(d, end); i >= len(d) || d[i] != ':' {
 			return -1
 		}
 		i = fastSpace(d, i+1)
-		if f == nil {
-			i = fastScan(d, i, decodeStructMaxDepth, false)
+		if k < 0 {
+			i = fastScan(d, i, ps.maxDepth-level, ps.unique)
 		} else {
-			i = f.value.read(d, i, unsafe.Add(p, f.offset), depth+1)
+			f := &sd.fields[k]
+			i = ps.value(&f.value, i, unsafe.Add(p, f.offset), level)
 		}
 		if i < 0 {
 			return -1
@@ -176,25 +231,28 @@ func (sd *structDecoder) object(d []byte, i int, p unsafe.Pointer, depth int) in
 	}
 }
 
-// field returns the field key names: the one of that exact name, else the
-// first whose name is the same but for case, as encoding/json chooses.
-func (sd *structDecoder) field(key []byte) *decodedField {
+// field returns the index of the field key names, and whether it names it
+// exactly: the field of that exact name, else the first whose name is the
+// same but for case, as encoding/json chooses; -1 for none.
+func (sd *structDecoder) field(key []byte) (int, bool) {
 	for i := range sd.fields {
 		if sd.fields[i].name == string(key) {
-			return &sd.fields[i]
+			return i, true
 		}
 	}
 	for i := range sd.fields {
 		if bytes.EqualFold([]byte(sd.fields[i].name), key) {
-			return &sd.fields[i]
+			return i, false
 		}
 	}
-	return nil
+	return -1, false
 }
 
-// read reads the value at d[i:] into p and returns the index after it, or
-// -1. A null leaves p as it was, but for a slice, which it makes nil.
-func (v *valueDecoder) read(d []byte, i int, p unsafe.Pointer, depth int) int {
+// value reads the value at d[i:], in a container at level, into p and
+// returns the index after it, or -1. A null leaves p as it was, but for a
+// slice, which it makes nil.
+func (ps *structParse) value(v *valueDecoder, i int, p unsafe.Pointer, level int) int {
+	d := ps.d
 	if i >= len(d) {
 		return -1
 	}
@@ -226,9 +284,9 @@ func (v *valueDecoder) read(d []byte, i int, p unsafe.Pointer, depth int) int {
 		*(*string)(p) = string(d[i+1 : end-1])
 		return end
 	case reflect.Struct:
-		return v.strct.object(d, i, p, depth)
+		return ps.object(v.strct, i, p, level+1)
 	case reflect.Slice:
-		return v.array(d, i, p, depth)
+		return ps.array(v, i, p, level+1)
 	}
 	return v.number(d, i, p)
 }
@@ -289,10 +347,11 @@ func (v *valueDecoder) number(d []byte, i int, p unsafe.Pointer) int {
 	return end
 }
 
-// array reads the array at d[i:] into the slice at p, which must be
-// empty, and returns the index after it, or -1.
-func (v *valueDecoder) array(d []byte, i int, p unsafe.Pointer, depth int) int {
-	if d[i] != '[' || (*sliceHeader)(p).cap != 0 || depth == decodeStructMaxDepth {
+// array reads the array at d[i:], at level, into the slice at p, which
+// must be empty, and returns the index after it, or -1.
+func (ps *structParse) array(v *valueDecoder, i int, p unsafe.Pointer, level int) int {
+	d := ps.d
+	if d[i] != '[' || (*sliceHeader)(p).cap != 0 || level > ps.maxDepth {
 		return -1
 	}
 	i = fastSpace(d, i+1)
@@ -302,7 +361,7 @@ func (v *valueDecoder) array(d []byte, i int, p unsafe.Pointer, depth int) int {
 	}
 	for n := 1; ; n++ {
 		v.slice.UnsafeGrow(p, n)
-		if i = v.elem.read(d, i, v.slice.UnsafeGetIndex(p, n-1), depth+1); i < 0 {
+		if i = ps.value(v.elem, i, v.slice.UnsafeGetIndex(p, n-1), level); i < 0 {
 			return -1
 		}
 		if i = fastSpace(d, i); i >= len(d) {

@@ -57,6 +57,8 @@ func FuzzStructDecoderAgreesWithEncodingJSON(f *testing.F) {
 		` { "S" : "case" , "I8" : 1 , "äRGER" : "fold" , "ärger" : "fold", "u" : 1 } `,
 		`{"hidden":"x","Hidden":"y","-":"z","unknown":{"a":[1,{"b":null}]},"s":"last","s":"twice"}`,
 		`{"s":"esc\"aped","i":1.0,"i8":128,"f":1e400,"b":"true","strs":"a","ints":[1,"2"]}`,
+		`{"s":"x","s":"y"}`, `{"S":"x","s":"y","S":"z"}`, `{"kid":{"name":"a","name":"b"}}`, `{"x":{"y":1,"y":2}}`,
+		`{"kids":[{"kids":[{"kids":[]}]}]}`, `{"x":[[[[1]]]]}`,
 		`{"s":"x"} trailing`, `{"s":"x",}`, `{"s" "x"}`, `[1]`, `null`, `{"strs":[1,]}`, `{"s":"\xff"}`,
 	} {
 		f.Add([]byte(s))
@@ -69,6 +71,13 @@ func FuzzStructDecoderAgreesWithEncodingJSON(f *testing.F) {
 		}
 		require.NoError(t, json.Unmarshal(data, &want), "structDecoder decoded %q; encoding/json refuses it", data)
 		require.Equal(t, want, got, "%q", data)
+		for _, depth := range []int{1, 2, 3, 32} {
+			checked := decodeDefaults()
+			if d.decodeChecked(data, unsafe.Pointer(&checked), depth) {
+				require.Nil(t, checkParams(data, depth), "decodeChecked took %q at depth %d", data, depth)
+				require.Equal(t, want, checked, "%q", data)
+			}
+		}
 	})
 }
 
@@ -80,6 +89,21 @@ func TestStructDecoderTakesTheCommonCase(t *testing.T) {
 	require.NoError(t, json.Unmarshal(data, &want))
 	assert.Equal(t, want, got)
 	assert.NotNil(t, got.Kid.Kids, "an empty array is an empty slice, not nil")
+
+	checked := decodeDefaults()
+	assert.True(t, decoderOf(reflect.TypeFor[decodeSample]()).decodeChecked(data, unsafe.Pointer(&checked), 32))
+	assert.Equal(t, want, checked)
+	for _, refused := range []struct {
+		data  string
+		depth int
+	}{
+		{`{"s":"x","s":"y"}`, 32}, {`{"kid":{"name":"a","name":"b"}}`, 32}, {`{"extra":{"a":1,"a":2}}`, 32},
+		{`{"extra":1,"extra":2}`, 32}, {string(data), 2}, {`{"grid":[[1]]}`, 2}, {`{"extra":[[1]]}`, 2},
+	} {
+		v := decodeDefaults()
+		assert.False(t, decoderOf(reflect.TypeFor[decodeSample]()).decodeChecked([]byte(refused.data), unsafe.Pointer(&v), refused.depth), refused.data)
+		assert.NotNil(t, checkParams([]byte(refused.data), refused.depth), "checkParams refuses %s too", refused.data)
+	}
 
 	for _, gaveUp := range []string{`{"s":"a\"b"}`, `{"i":"1"}`, `{"i8":300}`, `{"s":"x"}x`, `{"strs":["\u0041"]}`} {
 		v := decodeDefaults()

@@ -99,10 +99,37 @@ func decodeRequest(r *http.Request, v any, pt *paramsType, strict bool, opts Par
 		return err
 	}
 	codec := DefaultCodec
-	if ex := FromContext(r.Context()); ex != nil {
+	ex := FromContext(r.Context())
+	if ex != nil {
 		codec = ex.opts.codec()
+		if ex.uncheckedDepth > 0 {
+			// The check LoadParamsFor left to this first reader: made while
+			// decoding where it can be, else before.
+			if !strict && len(pt.required) == 0 && decodeCheckedStruct(codec, raw, v, ex.uncheckedDepth) {
+				ex.uncheckedDepth = 0
+				return validate(v)
+			}
+			if err := ex.checkParamsNow(); err != nil {
+				return err
+			}
+		}
 	}
 	return decodeParams(raw, v, pt, strict, codec)
+}
+
+// decodeCheckedStruct decodes raw into v, a pointer to a struct, and makes
+// the check of SPEC R5 in the same pass, with the default codec's struct
+// decoder; it reports false where it cannot, having maybe written to v.
+func decodeCheckedStruct(codec Codec, raw []byte, v any, maxDepth int) bool {
+	if _, ok := codec.(jsoniterCodec); !ok {
+		return false
+	}
+	t := reflect.TypeOf(v)
+	if t == nil || t.Kind() != reflect.Pointer || t.Elem().Kind() != reflect.Struct {
+		return false
+	}
+	d, p := decoderOf(t.Elem()), reflect.ValueOf(v).UnsafePointer()
+	return d != nil && p != nil && d.decodeChecked(raw, p, maxDepth)
 }
 
 func decodeParams(raw []byte, v any, pt *paramsType, strict bool, codec Codec) error {
@@ -114,6 +141,12 @@ func decodeParams(raw []byte, v any, pt *paramsType, strict bool, codec Codec) e
 			return err
 		}
 	}
+	return validate(v)
+}
+
+// validate calls v's Validate method, if it has one, and makes its error a
+// parameter error.
+func validate(v any) error {
 	if val, ok := v.(interface{ Validate() error }); ok {
 		if err := val.Validate(); err != nil {
 			if e := asError(err); e != nil {

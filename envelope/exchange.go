@@ -25,6 +25,9 @@ type Exchange struct {
 	flags     []flag // set by name, the last value kept, like a map
 	params    []byte
 	paramsBuf *[]byte // pooled buffer the body was read into, reused after Finish unless paramsKept
+	// uncheckedDepth is the depth limit of parameters whose check of SPEC
+	// R5 is left to their first reader (LoadParamsFor); 0 once checked.
+	uncheckedDepth int
 
 	// The answer of the last Success or Fail, when answered: data, or err.
 	data any

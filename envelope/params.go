@@ -50,11 +50,12 @@ var emptyParams = []byte("{}")
 // The error is always a parameter-error *Error that says what is wrong
 // (SPEC R5).
 func ReadParams(r *http.Request, opts ParamsOptions) ([]byte, error) {
-	return readParams(r, opts, nil)
+	return readCheckedParams(r, opts, nil)
 }
 
-// readParams is ReadParams, reading the body into *pooled when it is not
-// nil, and leaving there the memory it grew into.
+// readParams is ReadParams without the check of the JSON (checkLoaded),
+// reading the body into *pooled when it is not nil, and leaving there the
+// memory it grew into.
 func readParams(r *http.Request, opts ParamsOptions, pooled *[]byte) ([]byte, error) {
 	var contentType string
 	if v := r.Header["Content-Type"]; len(v) > 0 {
@@ -87,12 +88,27 @@ func readParams(r *http.Request, opts ParamsOptions, pooled *[]byte) ([]byte, er
 	if fastSpace(params, 0) == len(params) {
 		return emptyParams, nil
 	}
-	if depth := opts.maxDepth(); !fastCheck(params, depth) {
-		if err := checkParamsPooled(params, depth); err != nil {
-			return nil, err
-		}
+	return params, nil
+}
+
+// readCheckedParams is readParams, then the check of SPEC R5.
+func readCheckedParams(r *http.Request, opts ParamsOptions, pooled *[]byte) ([]byte, error) {
+	params, err := readParams(r, opts, pooled)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkLoaded(params, opts.maxDepth()); err != nil {
+		return nil, err
 	}
 	return params, nil
+}
+
+// checkLoaded makes the check of SPEC R5 on params that readParams read.
+func checkLoaded(params []byte, maxDepth int) *Error {
+	if fastCheck(params, maxDepth) {
+		return nil
+	}
+	return checkParamsPooled(params, maxDepth)
 }
 
 // scanKeys keeps the scanner's key stacks from one request to the next:
@@ -295,7 +311,7 @@ type paramsKey struct{}
 // middleware it stores them in the Exchange and returns r itself.
 func SetParams(r *http.Request, params []byte) *http.Request {
 	if ex := FromContext(r.Context()); ex != nil {
-		ex.params, ex.hasParams = params, true
+		ex.params, ex.hasParams, ex.uncheckedDepth = params, true, 0
 		return r
 	}
 	return r.WithContext(context.WithValue(r.Context(), paramsKey{}, params))
@@ -312,6 +328,23 @@ func SetParams(r *http.Request, params []byte) *http.Request {
 // written: those codecs copy what they decode, and Params hands out the
 // bytes only after marking them as kept.
 func LoadParams(r *http.Request, opts ParamsOptions) (*http.Request, error) {
+	return loadParams(r, opts, true)
+}
+
+// LoadParamsFor is LoadParams for a request that next serves. Where next is
+// an action (Action, ActionWith), which decodes the parameters before it
+// does anything else, and the Envelope middleware is in the chain, the check
+// of SPEC R5 is left to the action, which makes it as it decodes them, in
+// the same pass: a malformed body gets the same answer, from the action.
+func LoadParamsFor(next http.Handler, r *http.Request, opts ParamsOptions) (*http.Request, error) {
+	_, decodes := next.(paramsDecoder)
+	return loadParams(r, opts, !decodes)
+}
+
+// paramsDecoder is a handler that decodes the parameters first: an action.
+type paramsDecoder interface{ decodesParamsFirst() }
+
+func loadParams(r *http.Request, opts ParamsOptions, check bool) (*http.Request, error) {
 	if _, ok := storedParams(r); ok {
 		return r, nil
 	}
@@ -323,10 +356,13 @@ func LoadParams(r *http.Request, opts ParamsOptions) (*http.Request, error) {
 		}
 		return SetParams(r, params), nil
 	}
-	return r, ex.loadParams(r, opts)
+	return r, ex.loadParams(r, opts, check)
 }
 
-func (ex *Exchange) loadParams(r *http.Request, opts ParamsOptions) error {
+// loadParams reads the parameters into the Exchange's pooled buffer. Unless
+// check is set, their check is left to their first reader, which
+// uncheckedDepth tells to make it.
+func (ex *Exchange) loadParams(r *http.Request, opts ParamsOptions, check bool) error {
 	if ex.paramsBuf == nil {
 		ex.paramsBuf = buffers.Get().(*[]byte)
 	}
@@ -334,7 +370,27 @@ func (ex *Exchange) loadParams(r *http.Request, opts ParamsOptions) error {
 	if err != nil {
 		return err
 	}
+	if check {
+		if err := checkLoaded(params, opts.maxDepth()); err != nil {
+			return err
+		}
+	} else {
+		ex.uncheckedDepth = opts.maxDepth()
+	}
 	ex.params, ex.hasParams = params, true
+	return nil
+}
+
+// checkParamsNow makes the check that loadParams left to the parameters'
+// first reader, if it did.
+func (ex *Exchange) checkParamsNow() error {
+	if ex.uncheckedDepth == 0 {
+		return nil
+	}
+	if err := checkLoaded(ex.params, ex.uncheckedDepth); err != nil {
+		return err
+	}
+	ex.uncheckedDepth = 0
 	return nil
 }
 
@@ -353,6 +409,9 @@ func (o *Options) copiesParams() bool {
 func Params(r *http.Request, opts ParamsOptions) ([]byte, error) {
 	if p, ok := storedParams(r); ok {
 		if ex := FromContext(r.Context()); ex != nil {
+			if err := ex.checkParamsNow(); err != nil {
+				return nil, err
+			}
 			ex.paramsKept = true // the caller may keep them: their buffer is not reused
 		}
 		return p, nil
@@ -375,7 +434,7 @@ func paramsToDecode(r *http.Request, opts ParamsOptions) ([]byte, error) {
 		return p, nil
 	}
 	if ex := FromContext(r.Context()); ex != nil && ex.opts.copiesParams() {
-		if err := ex.loadParams(r, opts); err != nil {
+		if err := ex.loadParams(r, opts, true); err != nil {
 			return nil, err
 		}
 		return ex.params, nil

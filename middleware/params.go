@@ -16,10 +16,13 @@ type ParamsOptions = envelope.ParamsOptions
 // type, invalid UTF-8 or nesting too deep each get a parameter-error that
 // says what is wrong (SPEC R5). Handlers find the parameters with
 // envelope.Decode or envelope.Params; typed actions do that themselves.
+// An action right after Params, inside the Envelope middleware, makes that
+// check itself as it decodes the parameters, in one pass over them
+// (envelope.LoadParamsFor): the answers are the same.
 func Params(opts ParamsOptions) Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			r, err := envelope.LoadParams(r, opts)
+			r, err := envelope.LoadParamsFor(next, r, opts)
 			if err != nil {
 				envelope.Fail(w, r, err)
 				return
