@@ -57,12 +57,7 @@ func ReadParams(r *http.Request, opts ParamsOptions) ([]byte, error) {
 // reading the body into *pooled when it is not nil, and leaving there the
 // memory it grew into.
 func readParams(r *http.Request, opts ParamsOptions, pooled *[]byte) ([]byte, error) {
-	var contentType string
-	if v := r.Header["Content-Type"]; len(v) > 0 {
-		// What Header.Get returns, without canonicalizing a key that is.
-		contentType = v[0]
-	}
-	mediaType, param, err := parseContentType(contentType)
+	mediaType, param, err := parseContentType(contentTypeOf(r.Header))
 	if err != nil {
 		return nil, err
 	}
@@ -127,6 +122,15 @@ func checkParamsPooled(data []byte, maxDepth int) *Error {
 		scanKeys.Put(kp)
 	}
 	return err
+}
+
+// contentTypeOf returns h.Get("Content-Type"), without canonicalizing a key
+// that is: a lookup of the map, where Get costs as much again.
+func contentTypeOf(h http.Header) string {
+	if v := h["Content-Type"]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }
 
 // parseContentType returns the media type, and the charset parameter for

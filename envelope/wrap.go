@@ -24,7 +24,7 @@ func (ex *Exchange) translate() answer {
 		return answer{err: internalError(errCaptureTooLarge)}
 	}
 	code, body := ex.code, bytes.TrimSpace(ex.captured())
-	isJSON := isJSONBody(ex.w.Header().Get("Content-Type"), body)
+	isJSON := isJSONBody(contentTypeOf(ex.w.Header()), body)
 	if code >= 200 && code < 300 {
 		switch {
 		case len(body) == 0:
