@@ -214,21 +214,31 @@ func (ps *structParse) object(sd *structDecoder, i int, p unsafe.Pointer, level 
 			f := &sd.fields[k]
 			i = ps.value(&f.value, i, unsafe.Add(p, f.offset), level)
 		}
-		if i < 0 {
-			return -1
-		}
-		if i = fastSpace(d, i); i >= len(d) {
-			return -1
-		}
-		switch d[i] {
-		case ',':
-			i = fastSpace(d, i+1)
-		case '}':
-			return i + 1
-		default:
-			return -1
+		var closed bool
+		if i, closed = ps.next(i, '}'); i < 0 || closed {
+			return i
 		}
 	}
+}
+
+// next reads what follows a value, at i, in a container that closes with
+// end: it returns the index of the next value after a comma, or the index
+// after end and true, or -1.
+func (ps *structParse) next(i int, end byte) (int, bool) {
+	if i < 0 {
+		return -1, false
+	}
+	d := ps.d
+	if i = fastSpace(d, i); i >= len(d) {
+		return -1, false
+	}
+	switch d[i] {
+	case ',':
+		return fastSpace(d, i+1), false
+	case end:
+		return i + 1, true
+	}
+	return -1, false
 }
 
 // field returns the index of the field key names, and whether it names it
@@ -361,19 +371,10 @@ func (ps *structParse) array(v *valueDecoder, i int, p unsafe.Pointer, level int
 	}
 	for n := 1; ; n++ {
 		v.slice.UnsafeGrow(p, n)
-		if i = ps.value(v.elem, i, v.slice.UnsafeGetIndex(p, n-1), level); i < 0 {
-			return -1
-		}
-		if i = fastSpace(d, i); i >= len(d) {
-			return -1
-		}
-		switch d[i] {
-		case ',':
-			i = fastSpace(d, i+1)
-		case ']':
-			return i + 1
-		default:
-			return -1
+		i = ps.value(v.elem, i, v.slice.UnsafeGetIndex(p, n-1), level)
+		var closed bool
+		if i, closed = ps.next(i, ']'); i < 0 || closed {
+			return i
 		}
 	}
 }
