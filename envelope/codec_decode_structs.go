@@ -323,35 +323,9 @@ func (v *valueDecoder) number(d []byte, i int, p unsafe.Pointer) int {
 		} else {
 			*(*float64)(p) = f
 		}
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		n, err := strconv.ParseInt(string(text), 10, v.bits)
-		if err != nil {
-			return -1
-		}
-		switch v.bits {
-		case 8:
-			*(*int8)(p) = int8(n)
-		case 16:
-			*(*int16)(p) = int16(n)
-		case 32:
-			*(*int32)(p) = int32(n)
-		default:
-			*(*int64)(p) = n
-		}
 	default:
-		n, err := strconv.ParseUint(string(text), 10, v.bits)
-		if err != nil {
+		if !setInteger(p, v.kind, v.bits, string(text)) {
 			return -1
-		}
-		switch v.bits {
-		case 8:
-			*(*uint8)(p) = uint8(n)
-		case 16:
-			*(*uint16)(p) = uint16(n)
-		case 32:
-			*(*uint32)(p) = uint32(n)
-		default:
-			*(*uint64)(p) = n
 		}
 	}
 	return end

@@ -73,46 +73,54 @@ func (d intDecoder) Decode(ptr unsafe.Pointer, iter *jsoniter.Iterator) {
 		return
 	}
 	text := string(iter.ReadNumber())
-	switch d.kind {
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		n, err := strconv.ParseInt(text, 10, d.bits)
-		if err != nil {
-			iter.ReportError("decode integer", "cannot read "+text+" as an int"+strconv.Itoa(d.bits))
-			return
+	if !setInteger(ptr, d.kind, d.bits, text) {
+		sign := "an int"
+		if !signed(d.kind) {
+			sign = "a uint"
 		}
-		switch d.kind {
-		case reflect.Int:
-			*(*int)(ptr) = int(n)
-		case reflect.Int8:
-			*(*int8)(ptr) = int8(n)
-		case reflect.Int16:
-			*(*int16)(ptr) = int16(n)
-		case reflect.Int32:
-			*(*int32)(ptr) = int32(n)
-		default:
-			*(*int64)(ptr) = n
-		}
-	default:
-		n, err := strconv.ParseUint(text, 10, d.bits)
-		if err != nil {
-			iter.ReportError("decode integer", "cannot read "+text+" as a uint"+strconv.Itoa(d.bits))
-			return
-		}
-		switch d.kind {
-		case reflect.Uint:
-			*(*uint)(ptr) = uint(n)
-		case reflect.Uint8:
-			*(*uint8)(ptr) = uint8(n)
-		case reflect.Uint16:
-			*(*uint16)(ptr) = uint16(n)
-		case reflect.Uint32:
-			*(*uint32)(ptr) = uint32(n)
-		case reflect.Uintptr:
-			*(*uintptr)(ptr) = uintptr(n)
-		default:
-			*(*uint64)(ptr) = n
-		}
+		iter.ReportError("decode integer", "cannot read "+text+" as "+sign+strconv.Itoa(d.bits))
 	}
+}
+
+func signed(kind reflect.Kind) bool {
+	switch kind {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return true
+	}
+	return false
+}
+
+// setInteger parses text as an integer of kind, bits wide, into p, and
+// reports false where strconv refuses it: not an integer, or out of range,
+// which encoding/json refuses too.
+func setInteger(p unsafe.Pointer, kind reflect.Kind, bits int, text string) bool {
+	var n uint64
+	if signed(kind) {
+		i, err := strconv.ParseInt(text, 10, bits)
+		if err != nil {
+			return false
+		}
+		n = uint64(i)
+	} else {
+		u, err := strconv.ParseUint(text, 10, bits)
+		if err != nil {
+			return false
+		}
+		n = u
+	}
+	// A value of either sign is stored as its low bits: the bits of its
+	// two's complement, for a negative one.
+	switch bits {
+	case 8:
+		*(*uint8)(p) = uint8(n)
+	case 16:
+		*(*uint16)(p) = uint16(n)
+	case 32:
+		*(*uint32)(p) = uint32(n)
+	default:
+		*(*uint64)(p) = n
+	}
+	return true
 }
 
 // numberDecoder reads a json.Number from a number; json-iterator's own
