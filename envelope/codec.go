@@ -3,7 +3,6 @@ package envelope
 import (
 	"bytes"
 	"encoding/json"
-	"reflect"
 	"sync"
 
 	jsoniter "github.com/json-iterator/go"
@@ -88,10 +87,8 @@ func (c jsoniterCodec) AppendJSON(dst []byte, v any) ([]byte, error) {
 }
 
 func (c jsoniterCodec) Unmarshal(data []byte, v any) error {
-	if t := reflect.TypeOf(v); t != nil && t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Struct {
-		if d, p := decoderOf(t.Elem()), reflect.ValueOf(v).UnsafePointer(); d != nil && p != nil && d.decode(data, p) {
-			return nil
-		}
+	if d, p := structDecoderFor(v); d != nil && d.decode(data, p) {
+		return nil
 	}
 	return c.api.Unmarshal(data, v)
 }

@@ -59,6 +59,21 @@ func decoderOf(t reflect.Type) *structDecoder {
 	return d
 }
 
+// structDecoderFor returns the decoder of the struct v points to, and where
+// it points, or nil where v is not a non-nil pointer to a struct the
+// decoder takes.
+func structDecoderFor(v any) (*structDecoder, unsafe.Pointer) {
+	t := reflect.TypeOf(v)
+	if t == nil || t.Kind() != reflect.Pointer || t.Elem().Kind() != reflect.Struct {
+		return nil, nil
+	}
+	p := reflect.ValueOf(v).UnsafePointer()
+	if p == nil {
+		return nil, nil
+	}
+	return decoderOf(t.Elem()), p
+}
+
 // newStructDecoder makes the decoder of t, or returns nil. Making holds the
 // decoders being made, for the types that contain themselves.
 func newStructDecoder(t reflect.Type, making map[reflect.Type]*structDecoder) *structDecoder {

@@ -124,12 +124,8 @@ func decodeCheckedStruct(codec Codec, raw []byte, v any, maxDepth int) bool {
 	if _, ok := codec.(jsoniterCodec); !ok {
 		return false
 	}
-	t := reflect.TypeOf(v)
-	if t == nil || t.Kind() != reflect.Pointer || t.Elem().Kind() != reflect.Struct {
-		return false
-	}
-	d, p := decoderOf(t.Elem()), reflect.ValueOf(v).UnsafePointer()
-	return d != nil && p != nil && d.decodeChecked(raw, p, maxDepth)
+	d, p := structDecoderFor(v)
+	return d != nil && d.decodeChecked(raw, p, maxDepth)
 }
 
 func decodeParams(raw []byte, v any, pt *paramsType, strict bool, codec Codec) error {
