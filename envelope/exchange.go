@@ -3,6 +3,7 @@ package envelope
 import (
 	"context"
 	"net/http"
+	"slices"
 	"time"
 )
 
@@ -136,18 +137,49 @@ func (ex *Exchange) Write(p []byte) (int, error) {
 		// The capture lives until Finish has sent it: a pooled buffer saves
 		// the allocations of growing one from nothing.
 		ex.capture = buffers.Get().(*[]byte)
-		*ex.capture = (*ex.capture)[:0]
+		*ex.capture = slices.Grow((*ex.capture)[:0], headRoom+len(p)+1)[:headRoom]
 	}
 	*ex.capture = append(*ex.capture, p...)
 	return len(p), nil
 }
+
+// headRoom is the room a capture keeps before what a wrapped handler
+// writes, for the envelope's head (frameAroundCapture): enough for the
+// status, the time and the pagination flag.
+const headRoom = 256
 
 // captured is what a wrapped handler wrote.
 func (ex *Exchange) captured() []byte {
 	if ex.capture == nil {
 		return nil
 	}
-	return *ex.capture
+	return (*ex.capture)[headRoom:]
+}
+
+// frameAroundCapture frames the success envelope of data, a wrapped
+// handler's JSON body, in the capture that holds it: the head is written in
+// the room before data, so that data, all of the envelope but some 60
+// bytes, is neither copied nor held in a second buffer. It reports false,
+// leaving data as it was, when data is not the capture's or the head does
+// not fit.
+func (ex *Exchange) frameAroundCapture(data []byte, elapsed time.Duration) ([]byte, bool) {
+	if len(data) == 0 || ex.capture == nil {
+		return nil, false
+	}
+	buf := *ex.capture
+	start := cap(buf) - cap(data)
+	if start < headRoom || start >= len(buf) || &buf[start] != &data[0] {
+		return nil, false
+	}
+	// The head is appended where the room starts, unable to grow into
+	// data: past start, append copies it elsewhere, and it does not fit.
+	head, err := ex.opts.appendHead(buf[:0:start], StatusSuccess, elapsed, ex.flags)
+	if err != nil || cap(head) != start {
+		return nil, false
+	}
+	at := start - len(head)
+	copy(buf[at:], head)
+	return append(buf[at:start+len(data)], '}'), true
 }
 
 // Flush does nothing: the envelope is sent whole, with its Content-Length,
@@ -175,8 +207,18 @@ func (ex *Exchange) Finish() Status {
 	if !ex.paramsKept {
 		out, ex.paramsBuf = ex.paramsBuf, nil
 	}
-	status := ex.opts.send(ex.w, &ex.length, out, ex.elapsed(), ex.flags, a)
-	// send copied what it needed of the capture (a's strings are copies).
+	elapsed := ex.elapsed()
+	var status Status
+	if buf, ok := ex.frameAroundCapture(a.rawData, elapsed); ok {
+		status = StatusSuccess
+		writeFramed(ex.w, &ex.length, buf, status, nil)
+		if out != nil {
+			recycle(out, *out)
+		}
+	} else {
+		status = ex.opts.send(ex.w, &ex.length, out, elapsed, ex.flags, a)
+	}
+	// The envelope is sent: the capture is free (a's strings are copies).
 	if bp := ex.capture; bp != nil {
 		recycle(bp, *bp)
 		ex.capture = nil

@@ -1,12 +1,16 @@
 package envelope
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -135,15 +139,22 @@ func TestLongMessagesAreCut(t *testing.T) {
 }
 
 // FuzzWrappedHandler checks the translation of whatever a wrapped handler
-// writes: exactly one well-formed envelope with an allowed HTTP status.
+// writes: exactly one well-formed envelope with an allowed HTTP status, and
+// a JSON success body sent byte for byte, with the flag set beside it, of
+// whatever length.
 func FuzzWrappedHandler(f *testing.F) {
-	f.Add(200, "application/json", []byte(`{"a":1}`), false)
-	f.Add(404, "text/plain", []byte("not here"), false)
-	f.Add(422, "application/json", []byte(`{"errors":{"a":["b"]},"message":1}`), true)
-	f.Add(503, "", []byte("\xff\xfe"), false)
-	f.Add(0, "application/problem+json", []byte(`{"error":"x"}`), true)
-	f.Fuzz(func(t *testing.T, code int, contentType string, body []byte, writeTwice bool) {
+	f.Add(200, "application/json", []byte(`{"a":1}`), false, "")
+	f.Add(404, "text/plain", []byte("not here"), false, "")
+	f.Add(422, "application/json", []byte(`{"errors":{"a":["b"]},"message":1}`), true, "")
+	f.Add(503, "", []byte("\xff\xfe"), false, "")
+	f.Add(0, "application/problem+json", []byte(`{"error":"x"}`), true, "")
+	f.Add(201, "application/json", []byte(" [1, \"two\"]\n"), false, "a flag")
+	f.Add(200, "", []byte(`{"a":[true,null]}`), false, strings.Repeat("long flag ", 30))
+	f.Fuzz(func(t *testing.T, code int, contentType string, body []byte, writeTwice bool, flag string) {
 		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if flag != "" {
+				SetFlag(r.Context(), "f", flag)
+			}
 			w.Header().Set("Content-Type", contentType)
 			if code != 0 {
 				w.WriteHeader(code)
@@ -166,6 +177,16 @@ func FuzzWrappedHandler(f *testing.F) {
 		require.True(t, knownStatus(env.Status))
 		require.Equal(t, env.Status.HTTPStatus(), rec.Code)
 		require.NotNil(t, env.Flags)
+		if flag != "" && utf8.ValidString(flag) {
+			assert.Equal(t, flag, env.Flags["f"])
+		}
+		written := body
+		if writeTwice {
+			written = append(slices.Clip(body), body...)
+		}
+		if env.Status == StatusSuccess && isJSONBody(contentType, bytes.TrimSpace(written)) {
+			assert.Equal(t, string(bytes.TrimSpace(written)), string(env.Data))
+		}
 		if env.Status != StatusSuccess {
 			var data struct{ Code, Message string }
 			require.NoError(t, json.Unmarshal(env.Data, &data))
@@ -173,4 +194,29 @@ func FuzzWrappedHandler(f *testing.F) {
 			require.NotEmpty(t, data.Message)
 		}
 	})
+}
+
+// Every header the envelope owns is the envelope's, whatever a wrapped
+// handler set: Content-Type and Content-Length describe the envelope, the
+// others are gone.
+func TestWrappedHandlersLoseOwnedHeaders(t *testing.T) {
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for k, v := range map[string]string{
+			"Content-Type": "application/json", "Content-Length": "999", "Content-Encoding": "gzip",
+			"Content-Range": "bytes 0-6/7", "Transfer-Encoding": "chunked", "Trailer": "X-Sum", "Retry-After": "30",
+			"X-Trace": "t1",
+		} {
+			w.Header().Set(k, v)
+		}
+		w.Write([]byte(`{"a":1}`))
+	})
+	rec := serve(h, nil, post(""))
+	w := readEnvelope(t, rec)
+	require.Equal(t, StatusSuccess, w.Status)
+	assert.Equal(t, []string{"application/json; charset=utf-8"}, rec.Header().Values("Content-Type"))
+	assert.Equal(t, []string{strconv.Itoa(rec.Body.Len())}, rec.Header().Values("Content-Length"))
+	for _, k := range []string{"Content-Encoding", "Content-Range", "Transfer-Encoding", "Trailer", "Retry-After"} {
+		assert.Empty(t, rec.Header().Values(k), k)
+	}
+	assert.Equal(t, "t1", rec.Header().Get("X-Trace"))
 }
