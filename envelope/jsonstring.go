@@ -1,6 +1,9 @@
 package envelope
 
-import "unicode/utf8"
+import (
+	"math/bits"
+	"unicode/utf8"
+)
 
 // plainASCII marks the ASCII bytes a JSON string can hold as they are: no
 // quote, backslash or control character, and none of <, > and & either, which
@@ -22,6 +25,15 @@ func appendString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		if i+8 <= len(s) {
+			// Eight bytes at a time to the first that is not plain.
+			m := stringEscapes(loadString64(s, i))
+			if m == 0 {
+				i += 8
+				continue
+			}
+			i += bits.TrailingZeros64(m) >> 3
+		}
 		if c := s[i]; c < utf8.RuneSelf {
 			if plainASCII[c] {
 				i++
@@ -67,4 +79,22 @@ func appendString(dst []byte, s string) []byte {
 	}
 	dst = append(dst, s[start:]...)
 	return append(dst, '"')
+}
+
+// stringEscapes marks, in the high bit of each of x's eight bytes, those
+// that appendString cannot copy as they are: what stringSpecial marks, and
+// <, > and &. As with stringSpecial, the lowest marked byte is always right.
+//
+// Setting bit 1 makes < (0x3c) and > (0x3e) the same byte, and no other.
+func stringEscapes(x uint64) uint64 {
+	amp := x ^ (lowBits * '&')
+	angle := (x | lowBits*0x02) ^ (lowBits * '>')
+	return stringSpecial(x) | ((amp-lowBits)&^amp|(angle-lowBits)&^angle)&highBits
+}
+
+// loadString64 reads s[i:i+8] as a little-endian uint64, in one load.
+func loadString64(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
