@@ -15,7 +15,7 @@ import (
 // fields whole, strings are found eight bytes at a time (fastString), and
 // numbers are parsed by strconv from their text. It takes the structs whose
 // fields are all their own and of the kinds it knows: booleans, numbers,
-// strings, such structs, and slices of these.
+// strings, such structs, slices of these, and pointers to any of them.
 //
 // It gives up, and JSONIterCodec decodes the input again with
 // json-iterator, on anything else: an escape in a string, a value of the
@@ -38,11 +38,12 @@ type decodedField struct {
 type valueDecoder struct {
 	kind reflect.Kind
 	bits int // of an integer or a float
-	// strct reads a struct, and of a slice its elements, whose type is
-	// slice.
-	strct *structDecoder
-	elem  *valueDecoder
-	slice reflect2.SliceType
+	// strct reads a struct; elem the elements of a slice, whose type is
+	// slice, or what a pointer points to, of type pointee.
+	strct   *structDecoder
+	elem    *valueDecoder
+	slice   reflect2.SliceType
+	pointee reflect2.Type
 }
 
 // structDecoders holds, by type, the *structDecoder of a struct, or nil for
@@ -123,6 +124,13 @@ func newValueDecoder(t reflect.Type, making map[reflect.Type]*structDecoder) (va
 		}
 		v.elem = &elem
 		v.slice = reflect2.Type2(t).(reflect2.SliceType)
+	case reflect.Pointer:
+		elem, ok := newValueDecoder(t.Elem(), making)
+		if !ok || elem.kind == reflect.Pointer {
+			return v, false // a null would be set at another level
+		}
+		v.elem = &elem
+		v.pointee = reflect2.Type2(t.Elem())
 	default:
 		return v, false
 	}
@@ -275,19 +283,29 @@ func (sd *structDecoder) field(key []byte) (int, bool) {
 
 // value reads the value at d[i:], in a container at level, into p and
 // returns the index after it, or -1. A null leaves p as it was, but for a
-// slice, which it makes nil.
+// slice or a pointer, which it makes nil. Another value goes where a
+// pointer points, which is made first where it is nil.
 func (ps *structParse) value(v *valueDecoder, i int, p unsafe.Pointer, level int) int {
 	d := ps.d
 	if i >= len(d) {
 		return -1
 	}
 	if d[i] == 'n' {
-		if v.kind == reflect.Slice {
+		switch v.kind {
+		case reflect.Slice:
 			*(*sliceHeader)(p) = sliceHeader{}
+		case reflect.Pointer:
+			*(*unsafe.Pointer)(p) = nil
 		}
 		return fastLiteral(d, i, "null")
 	}
 	switch v.kind {
+	case reflect.Pointer:
+		to := (*unsafe.Pointer)(p)
+		if *to == nil {
+			*to = v.pointee.UnsafeNew()
+		}
+		return ps.value(v.elem, i, *to, level)
 	case reflect.Bool:
 		switch d[i] {
 		case 't':

@@ -13,10 +13,11 @@ import (
 
 type namedString string
 
-// decodeKid contains itself, through a slice.
+// decodeKid contains itself, through a slice and a pointer.
 type decodeKid struct {
 	Name string      `json:"name"`
 	Kids []decodeKid `json:"kids"`
+	Next *decodeKid  `json:"next"`
 }
 
 // decodeSample has a field of every kind structDecoder takes.
@@ -35,14 +36,23 @@ type decodeSample struct {
 	Grid   [][]int8    `json:"grid"`
 	Kid    decodeKid   `json:"kid"`
 	Kids   []decodeKid `json:"kids"`
+	PS     *string     `json:"ps"`
+	PI     *int        `json:"pi"`
+	PKid   *decodeKid  `json:"pkid"`
+	PStrs  *[]string   `json:"pstrs"`
+	PList  []*int      `json:"plist"`
 	Hidden string      `json:"-"`
 	Ärger  string
 	hidden string
 }
 
-// decodeDefaults is what both decoders start from: a null must leave it.
+// decodeDefaults is what both decoders start from: a null must leave it,
+// but for slices and pointers, which it makes nil. A value goes where a
+// pointer points.
 func decodeDefaults() decodeSample {
-	return decodeSample{S: "default", I: 7, F: 1.5, B: true, Kid: decodeKid{Name: "kid"}, Hidden: "h", hidden: "h"}
+	ps := "default"
+	return decodeSample{S: "default", I: 7, F: 1.5, B: true, Kid: decodeKid{Name: "kid"}, PS: &ps,
+		PKid: &decodeKid{Name: "pointed", Kids: []decodeKid{}}, Hidden: "h", hidden: "h"}
 }
 
 // FuzzStructDecoderAgreesWithEncodingJSON checks that whatever
@@ -59,6 +69,9 @@ func FuzzStructDecoderAgreesWithEncodingJSON(f *testing.F) {
 		`{"s":"esc\"aped","i":1.0,"i8":128,"f":1e400,"b":"true","strs":"a","ints":[1,"2"]}`,
 		`{"s":"x","s":"y"}`, `{"S":"x","s":"y","S":"z"}`, `{"kid":{"name":"a","name":"b"}}`, `{"x":{"y":1,"y":2}}`,
 		`{"kids":[{"kids":[{"kids":[]}]}]}`, `{"x":[[[[1]]]]}`,
+		`{"ps":"x","pi":3,"pkid":{"name":"a","next":{"name":"b","next":null}},"pstrs":["a"],"plist":[1,null,2]}`,
+		`{"ps":null,"pi":null,"pkid":null,"pstrs":null,"plist":null}`, `{"pkid":{"kids":[{}]}}`, `{"pkid":{}}`,
+		`{"ps":"a\"b"}`, `{"pi":"1"}`, `{"pkid":{"next":{"next":{"next":{}}}}}`,
 		`{"s":"x"} trailing`, `{"s":"x",}`, `{"s" "x"}`, `[1]`, `null`, `{"strs":[1,]}`, `{"s":"\xff"}`,
 	} {
 		f.Add([]byte(s))
@@ -82,6 +95,20 @@ func FuzzStructDecoderAgreesWithEncodingJSON(f *testing.F) {
 }
 
 func TestStructDecoderTakesTheCommonCase(t *testing.T) {
+	t.Run("pointers", func(t *testing.T) {
+		data := []byte(`{"ps":"x","pi":3,"pkid":{"name":"a","next":{"name":"b"}},"pstrs":["a"],"plist":[1,null,2]}`)
+		got, want := decodeDefaults(), decodeDefaults()
+		pointed := got.PKid
+		require.True(t, decoderOf(reflect.TypeFor[decodeSample]()).decode(data, unsafe.Pointer(&got)))
+		require.NoError(t, json.Unmarshal(data, &want))
+		assert.Equal(t, want, got)
+		assert.Same(t, pointed, got.PKid, "a value goes where a pointer points")
+		assert.Equal(t, []decodeKid{}, got.PKid.Kids, "and leaves what it does not give")
+		require.True(t, decoderOf(reflect.TypeFor[decodeSample]()).decode([]byte(`{"ps":null,"pkid":null}`), unsafe.Pointer(&got)))
+		assert.Nil(t, got.PS)
+		assert.Nil(t, got.PKid)
+	})
+
 	require.NotNil(t, decoderOf(reflect.TypeFor[decodeSample]()))
 	data := []byte(`{"s":"x","i":3,"strs":["a","b"],"grid":[[1,2]],"kid":{"name":"k","kids":[]},"Ärger":"a","extra":[{"x":1}]}`)
 	got, want := decodeDefaults(), decodeDefaults()
@@ -117,7 +144,9 @@ func TestStructDecoderTakesOnlyStructsItKnows(t *testing.T) {
 		struct {
 			N int `json:"n,string"`
 		}{},
-		struct{ P *int }{},
+		struct{ P **int }{},
+		struct{ P *time.Time }{},
+		struct{ P *map[string]int }{},
 		struct{ M map[string]int }{},
 		struct{ A any }{},
 		struct{ B []byte }{},
