@@ -2,6 +2,7 @@ package envelope
 
 import (
 	"bytes"
+	"encoding/json"
 	"reflect"
 	"strconv"
 	"sync"
@@ -15,7 +16,8 @@ import (
 // fields whole, strings are found eight bytes at a time (fastString), and
 // numbers are parsed by strconv from their text. It takes the structs whose
 // fields are all their own and of the kinds it knows: booleans, numbers,
-// strings, such structs, slices of these, and pointers to any of them.
+// strings, such structs, slices of these, pointers to any of them, and
+// values that decode themselves with UnmarshalJSON, like time.Time.
 //
 // It gives up, and JSONIterCodec decodes the input again with
 // json-iterator, on anything else: an escape in a string, a value of the
@@ -44,6 +46,9 @@ type valueDecoder struct {
 	elem    *valueDecoder
 	slice   reflect2.SliceType
 	pointee reflect2.Type
+	// unmarshaler, of type *T for a T whose UnmarshalJSON reads the
+	// value, makes the interface that calls it.
+	unmarshaler reflect2.Type
 }
 
 // structDecoders holds, by type, the *structDecoder of a struct, or nil for
@@ -101,10 +106,14 @@ func newStructDecoder(t reflect.Type, making map[reflect.Type]*structDecoder) *s
 }
 
 func newValueDecoder(t reflect.Type, making map[reflect.Type]*structDecoder) (valueDecoder, bool) {
-	if unmarshals(t) || t == numberType {
-		return valueDecoder{}, false // a json.Number is a string holding a number
-	}
 	v := valueDecoder{kind: t.Kind()}
+	if t.Kind() != reflect.Pointer && reflect.PointerTo(t).Implements(unmarshalerType) {
+		v.unmarshaler = reflect2.Type2(reflect.PointerTo(t))
+		return v, true
+	}
+	if unmarshals(t) || t == numberType {
+		return v, false // a json.Number is a string holding a number
+	}
 	switch v.kind {
 	case reflect.Bool, reflect.String:
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
@@ -290,6 +299,9 @@ func (ps *structParse) value(v *valueDecoder, i int, p unsafe.Pointer, level int
 	if i >= len(d) {
 		return -1
 	}
+	if v.unmarshaler != nil {
+		return ps.unmarshal(v, i, p, level)
+	}
 	if d[i] == 'n' {
 		switch v.kind {
 		case reflect.Slice:
@@ -332,6 +344,22 @@ func (ps *structParse) value(v *valueDecoder, i int, p unsafe.Pointer, level int
 		return ps.array(v, i, p, level+1)
 	}
 	return v.number(d, i, p)
+}
+
+// unmarshal hands the value at d[i:], in a container at level, to the
+// UnmarshalJSON method of the value at p, as encoding/json does: the value
+// alone, without the spaces around it, and null too. An error gives up:
+// json-iterator calls the method again, and reports the error.
+func (ps *structParse) unmarshal(v *valueDecoder, i int, p unsafe.Pointer, level int) int {
+	end := fastScan(ps.d, i, ps.maxDepth-level, ps.unique)
+	if end < 0 {
+		return -1
+	}
+	u := v.unmarshaler.UnsafeIndirect(unsafe.Pointer(&p)).(json.Unmarshaler)
+	if u.UnmarshalJSON(bytes.TrimRight(ps.d[i:end], " \t\r\n")) != nil {
+		return -1
+	}
+	return end
 }
 
 // number reads the number at d[i:] into p, an integer or a float of v's

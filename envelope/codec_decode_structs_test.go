@@ -2,6 +2,8 @@ package envelope
 
 import (
 	"encoding/json"
+	"errors"
+	"net/netip"
 	"reflect"
 	"testing"
 	"time"
@@ -27,23 +29,45 @@ type decodeSample struct {
 	I8     int8   `json:"i8"`
 	U16    uint16 `json:"u16"`
 	U      uint64
-	F      float64     `json:"f"`
-	F32    float32     `json:"f32"`
-	B      bool        `json:"b"`
-	Named  namedString `json:"named"`
-	Strs   []string    `json:"strs"`
-	Ints   []int       `json:"ints"`
-	Grid   [][]int8    `json:"grid"`
-	Kid    decodeKid   `json:"kid"`
-	Kids   []decodeKid `json:"kids"`
-	PS     *string     `json:"ps"`
-	PI     *int        `json:"pi"`
-	PKid   *decodeKid  `json:"pkid"`
-	PStrs  *[]string   `json:"pstrs"`
-	PList  []*int      `json:"plist"`
-	Hidden string      `json:"-"`
+	F      float64         `json:"f"`
+	F32    float32         `json:"f32"`
+	B      bool            `json:"b"`
+	Named  namedString     `json:"named"`
+	Strs   []string        `json:"strs"`
+	Ints   []int           `json:"ints"`
+	Grid   [][]int8        `json:"grid"`
+	Kid    decodeKid       `json:"kid"`
+	Kids   []decodeKid     `json:"kids"`
+	PS     *string         `json:"ps"`
+	PI     *int            `json:"pi"`
+	PKid   *decodeKid      `json:"pkid"`
+	PStrs  *[]string       `json:"pstrs"`
+	PList  []*int          `json:"plist"`
+	T      time.Time       `json:"t"`
+	PT     *time.Time      `json:"pt"`
+	Raw    json.RawMessage `json:"raw"`
+	Picky  pickyValue      `json:"picky"`
+	PPicky *pickyValue     `json:"ppicky"`
+	Picks  []pickyValue    `json:"picks"`
+	Hidden string          `json:"-"`
 	Ärger  string
 	hidden string
+}
+
+// pickyValue decodes itself: it keeps what it is given, and how often,
+// but refuses false.
+type pickyValue struct {
+	Raw   string
+	Calls int
+}
+
+func (v *pickyValue) UnmarshalJSON(data []byte) error {
+	if string(data) == "false" {
+		return errors.New("false is refused")
+	}
+	v.Raw = string(data)
+	v.Calls++
+	return nil
 }
 
 // decodeDefaults is what both decoders start from: a null must leave it,
@@ -51,8 +75,10 @@ type decodeSample struct {
 // pointer points.
 func decodeDefaults() decodeSample {
 	ps := "default"
+	pt := time.Date(2026, 11, 27, 8, 20, 0, 0, time.UTC)
 	return decodeSample{S: "default", I: 7, F: 1.5, B: true, Kid: decodeKid{Name: "kid"}, PS: &ps,
-		PKid: &decodeKid{Name: "pointed", Kids: []decodeKid{}}, Hidden: "h", hidden: "h"}
+		PKid: &decodeKid{Name: "pointed", Kids: []decodeKid{}}, T: pt.Add(time.Hour), PT: &pt,
+		Picky: pickyValue{Raw: "default"}, PPicky: &pickyValue{Raw: "pointed"}, Hidden: "h", hidden: "h"}
 }
 
 // FuzzStructDecoderAgreesWithEncodingJSON checks that whatever
@@ -72,6 +98,9 @@ func FuzzStructDecoderAgreesWithEncodingJSON(f *testing.F) {
 		`{"ps":"x","pi":3,"pkid":{"name":"a","next":{"name":"b","next":null}},"pstrs":["a"],"plist":[1,null,2]}`,
 		`{"ps":null,"pi":null,"pkid":null,"pstrs":null,"plist":null}`, `{"pkid":{"kids":[{}]}}`, `{"pkid":{}}`,
 		`{"ps":"a\"b"}`, `{"pi":"1"}`, `{"pkid":{"next":{"next":{"next":{}}}}}`,
+		`{"t":"2026-11-27T08:20:00Z","pt":"2026-11-27T08:20:00.5+01:00","raw":{"a":[1, 2]},"picky":[1,{"x":null}],"ppicky":"s","picks":[1,true,null]}`,
+		`{"t":null,"pt":null,"raw":null,"picky":null,"ppicky":null,"picks":null}`, `{"picky":false}`, `{"t":"bad"}`,
+		`{"raw" : 1 , "picky" : { "k" : "v" } , "picky" : 2 }`, `{"raw":{"a":1,"a":2}}`, `{"picks":[[[[1]]]]}`,
 		`{"s":"x"} trailing`, `{"s":"x",}`, `{"s" "x"}`, `[1]`, `null`, `{"strs":[1,]}`, `{"s":"\xff"}`,
 	} {
 		f.Add([]byte(s))
@@ -95,6 +124,20 @@ func FuzzStructDecoderAgreesWithEncodingJSON(f *testing.F) {
 }
 
 func TestStructDecoderTakesTheCommonCase(t *testing.T) {
+	t.Run("values that decode themselves", func(t *testing.T) {
+		data := []byte(`{"t":"2026-11-27T09:00:00Z","raw": [1, {"a":null}] ,"picky":null,"ppicky":{"b":2}}`)
+		got, want := decodeDefaults(), decodeDefaults()
+		pointed := got.PPicky
+		require.True(t, decoderOf(reflect.TypeFor[decodeSample]()).decode(data, unsafe.Pointer(&got)))
+		require.NoError(t, json.Unmarshal(data, &want))
+		assert.Equal(t, want, got)
+		assert.Equal(t, `[1, {"a":null}]`, string(got.Raw), "the value alone, as it was written")
+		assert.Equal(t, pickyValue{Raw: "null", Calls: 1}, got.Picky, "null is handed over too")
+		assert.Same(t, pointed, got.PPicky)
+		v := decodeDefaults()
+		assert.False(t, decoderOf(reflect.TypeFor[decodeSample]()).decode([]byte(`{"picky":false}`), unsafe.Pointer(&v)),
+			"an error is json-iterator's to report")
+	})
 	t.Run("pointers", func(t *testing.T) {
 		data := []byte(`{"ps":"x","pi":3,"pkid":{"name":"a","next":{"name":"b"}},"pstrs":["a"],"plist":[1,null,2]}`)
 		got, want := decodeDefaults(), decodeDefaults()
@@ -145,13 +188,12 @@ func TestStructDecoderTakesOnlyStructsItKnows(t *testing.T) {
 			N int `json:"n,string"`
 		}{},
 		struct{ P **int }{},
-		struct{ P *time.Time }{},
+		struct{ A netip.Addr }{},
 		struct{ P *map[string]int }{},
 		struct{ M map[string]int }{},
 		struct{ A any }{},
 		struct{ B []byte }{},
 		struct{ N json.Number }{},
-		struct{ T time.Time }{},
 		twoOfOneName{},
 	} {
 		assert.Nil(t, decoderOf(reflect.TypeOf(v)), "%T", v)
