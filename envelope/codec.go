@@ -24,7 +24,8 @@ var StdCodec Codec = stdCodec{}
 // JSONIterCodec is the Codec of github.com/json-iterator/go, configured as
 // its ConfigCompatibleWithStandardLibrary (ConfigFastest would lose float
 // precision), with the differences that remain mended: see stdCompatible.
-// Structs of plain fields, the usual parameters, are decoded by the
+// Structs of the usual parameters' fields (plain values, slices, pointers,
+// and values with UnmarshalJSON such as time.Time) are decoded by the
 // toolkit's own decoder first, which hands anything unusual back to
 // json-iterator: see structDecoder.
 var JSONIterCodec Codec = jsoniterCodec{api: newJSONIterAPI()}
