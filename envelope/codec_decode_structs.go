@@ -16,8 +16,9 @@ import (
 // fields whole, strings are found eight bytes at a time (fastString), and
 // numbers are parsed by strconv from their text. It takes the structs whose
 // fields are all their own and of the kinds it knows: booleans, numbers,
-// strings, such structs, slices of these, pointers to any of them, and
-// values that decode themselves with UnmarshalJSON, like time.Time.
+// strings, such structs, slices of these, pointers to any of them, maps of
+// them by strings, empty interfaces (any), and values that decode
+// themselves with UnmarshalJSON, like time.Time.
 //
 // It gives up, and JSONIterCodec decodes the input again with
 // json-iterator, on anything else: an escape in a string, a value of the
@@ -42,10 +43,12 @@ type valueDecoder struct {
 	bits int // of an integer or a float
 	// strct reads a struct; elem the elements of a slice, whose type is
 	// slice, or what a pointer points to, of type pointee.
+	// elem also reads the values of a map, of type mapType.
 	strct   *structDecoder
 	elem    *valueDecoder
 	slice   reflect2.SliceType
 	pointee reflect2.Type
+	mapType reflect.Type
 	// unmarshaler, of type *T for a T whose UnmarshalJSON reads the
 	// value, makes the interface that calls it.
 	unmarshaler reflect2.Type
@@ -140,6 +143,21 @@ func newValueDecoder(t reflect.Type, making map[reflect.Type]*structDecoder) (va
 		}
 		v.elem = &elem
 		v.pointee = reflect2.Type2(t.Elem())
+	case reflect.Map:
+		key := t.Key()
+		if key.Kind() != reflect.String || unmarshals(key) {
+			return v, false // keys made another way
+		}
+		elem, ok := newValueDecoder(t.Elem(), making)
+		if !ok {
+			return v, false
+		}
+		v.elem = &elem
+		v.mapType = t
+	case reflect.Interface:
+		if t.NumMethod() != 0 {
+			return v, false
+		}
 	default:
 		return v, false
 	}
@@ -302,16 +320,28 @@ func (ps *structParse) value(v *valueDecoder, i int, p unsafe.Pointer, level int
 	if v.unmarshaler != nil {
 		return ps.unmarshal(v, i, p, level)
 	}
+	if v.kind == reflect.Interface {
+		// encoding/json decodes into what a non-nil pointer held there
+		// points to.
+		if reflect.NewAt(anyType, p).Elem().Elem().Kind() == reflect.Pointer {
+			return -1
+		}
+		var end int
+		*(*any)(p), end = ps.anyValue(i, level)
+		return end
+	}
 	if d[i] == 'n' {
 		switch v.kind {
 		case reflect.Slice:
 			*(*sliceHeader)(p) = sliceHeader{}
-		case reflect.Pointer:
+		case reflect.Pointer, reflect.Map:
 			*(*unsafe.Pointer)(p) = nil
 		}
 		return fastLiteral(d, i, "null")
 	}
 	switch v.kind {
+	case reflect.Map:
+		return ps.mapObject(v, i, p, level+1)
 	case reflect.Pointer:
 		to := (*unsafe.Pointer)(p)
 		if *to == nil {
@@ -344,6 +374,161 @@ func (ps *structParse) value(v *valueDecoder, i int, p unsafe.Pointer, level int
 		return ps.array(v, i, p, level+1)
 	}
 	return v.number(d, i, p)
+}
+
+// mapObject reads the object at d[i:], at level, into the map at p, made
+// where it is nil, and returns the index after it, or -1. As with
+// encoding/json, each value is decoded into a zero value, and keys the
+// object does not give keep their values. Where keys must be unique, a map
+// that holds keys already is given up on: a key given twice is found by
+// the map's length staying the same.
+func (ps *structParse) mapObject(v *valueDecoder, i int, p unsafe.Pointer, level int) int {
+	d := ps.d
+	if d[i] != '{' || level > ps.maxDepth {
+		return -1
+	}
+	m := reflect.NewAt(v.mapType, p).Elem()
+	if m.IsNil() {
+		m.Set(reflect.MakeMap(v.mapType))
+	} else if ps.unique && m.Len() != 0 {
+		return -1
+	}
+	i = fastSpace(d, i+1)
+	if i < len(d) && d[i] == '}' {
+		return i + 1
+	}
+	key := reflect.New(v.mapType.Key()).Elem()
+	elem := reflect.New(v.mapType.Elem()).Elem()
+	for {
+		var k string
+		if k, i = ps.key(i); i < 0 {
+			return -1
+		}
+		key.SetString(k)
+		elem.SetZero()
+		if i = ps.value(v.elem, i, elem.Addr().UnsafePointer(), level); i < 0 {
+			return -1
+		}
+		n := m.Len()
+		m.SetMapIndex(key, elem)
+		if ps.unique && m.Len() == n {
+			return -1
+		}
+		var closed bool
+		if i, closed = ps.next(i, '}'); i < 0 || closed {
+			return i
+		}
+	}
+}
+
+// key reads the key at d[i:], without escapes, and its colon, and returns
+// it with the index of its value, or -1.
+func (ps *structParse) key(i int) (string, int) {
+	d := ps.d
+	if i >= len(d) || d[i] != '"' {
+		return "", -1
+	}
+	end, escaped := fastString(d, i)
+	if end < 0 || escaped {
+		return "", -1
+	}
+	k := string(d[i+1 : end-1])
+	if i = fastSpace(d, end); i >= len(d) || d[i] != ':' {
+		return "", -1
+	}
+	return k, fastSpace(d, i+1)
+}
+
+// anyValue reads the value at d[i:], in a container at level, as
+// encoding/json reads it into an empty interface: a string, a float64, a
+// bool, nil, a map[string]any or a []any. It returns the value and the
+// index after it, or -1.
+func (ps *structParse) anyValue(i, level int) (any, int) {
+	d := ps.d
+	if i >= len(d) {
+		return nil, -1
+	}
+	switch d[i] {
+	case '"':
+		end, escaped := fastString(d, i)
+		if end < 0 || escaped {
+			return nil, -1
+		}
+		return string(d[i+1 : end-1]), end
+	case 't':
+		return true, fastLiteral(d, i, "true")
+	case 'f':
+		return false, fastLiteral(d, i, "false")
+	case 'n':
+		return nil, fastLiteral(d, i, "null")
+	case '{':
+		return ps.anyObject(i, level+1)
+	case '[':
+		return ps.anyArray(i, level+1)
+	}
+	var f float64
+	return f, floatDecoder.number(d, i, unsafe.Pointer(&f))
+}
+
+var (
+	anyType = reflect.TypeFor[any]()
+	// floatDecoder reads a number into an empty interface: a float64.
+	floatDecoder = valueDecoder{kind: reflect.Float64, bits: 64}
+)
+
+// anyObject reads the object at d[i:], at level, into a map[string]any.
+func (ps *structParse) anyObject(i, level int) (any, int) {
+	d := ps.d
+	if level > ps.maxDepth {
+		return nil, -1
+	}
+	m := map[string]any{}
+	i = fastSpace(d, i+1)
+	if i < len(d) && d[i] == '}' {
+		return m, i + 1
+	}
+	for {
+		var k string
+		if k, i = ps.key(i); i < 0 {
+			return nil, -1
+		}
+		var v any
+		if v, i = ps.anyValue(i, level); i < 0 {
+			return nil, -1
+		}
+		if _, twice := m[k]; twice && ps.unique {
+			return nil, -1
+		}
+		m[k] = v
+		var closed bool
+		if i, closed = ps.next(i, '}'); i < 0 || closed {
+			return m, i
+		}
+	}
+}
+
+// anyArray reads the array at d[i:], at level, into a []any.
+func (ps *structParse) anyArray(i, level int) (any, int) {
+	d := ps.d
+	if level > ps.maxDepth {
+		return nil, -1
+	}
+	a := []any{}
+	i = fastSpace(d, i+1)
+	if i < len(d) && d[i] == ']' {
+		return a, i + 1
+	}
+	for {
+		var v any
+		if v, i = ps.anyValue(i, level); i < 0 {
+			return nil, -1
+		}
+		a = append(a, v)
+		var closed bool
+		if i, closed = ps.next(i, ']'); i < 0 || closed {
+			return a, i
+		}
+	}
 }
 
 // unmarshal hands the value at d[i:], in a container at level, to the

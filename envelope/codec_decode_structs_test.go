@@ -29,27 +29,33 @@ type decodeSample struct {
 	I8     int8   `json:"i8"`
 	U16    uint16 `json:"u16"`
 	U      uint64
-	F      float64         `json:"f"`
-	F32    float32         `json:"f32"`
-	B      bool            `json:"b"`
-	Named  namedString     `json:"named"`
-	Strs   []string        `json:"strs"`
-	Ints   []int           `json:"ints"`
-	Grid   [][]int8        `json:"grid"`
-	Kid    decodeKid       `json:"kid"`
-	Kids   []decodeKid     `json:"kids"`
-	PS     *string         `json:"ps"`
-	PI     *int            `json:"pi"`
-	PKid   *decodeKid      `json:"pkid"`
-	PStrs  *[]string       `json:"pstrs"`
-	PList  []*int          `json:"plist"`
-	T      time.Time       `json:"t"`
-	PT     *time.Time      `json:"pt"`
-	Raw    json.RawMessage `json:"raw"`
-	Picky  pickyValue      `json:"picky"`
-	PPicky *pickyValue     `json:"ppicky"`
-	Picks  []pickyValue    `json:"picks"`
-	Hidden string          `json:"-"`
+	F      float64              `json:"f"`
+	F32    float32              `json:"f32"`
+	B      bool                 `json:"b"`
+	Named  namedString          `json:"named"`
+	Strs   []string             `json:"strs"`
+	Ints   []int                `json:"ints"`
+	Grid   [][]int8             `json:"grid"`
+	Kid    decodeKid            `json:"kid"`
+	Kids   []decodeKid          `json:"kids"`
+	PS     *string              `json:"ps"`
+	PI     *int                 `json:"pi"`
+	PKid   *decodeKid           `json:"pkid"`
+	PStrs  *[]string            `json:"pstrs"`
+	PList  []*int               `json:"plist"`
+	T      time.Time            `json:"t"`
+	PT     *time.Time           `json:"pt"`
+	Raw    json.RawMessage      `json:"raw"`
+	Picky  pickyValue           `json:"picky"`
+	PPicky *pickyValue          `json:"ppicky"`
+	Picks  []pickyValue         `json:"picks"`
+	Any    any                  `json:"any"`
+	AnyP   any                  `json:"anyp"`
+	Meta   map[string]string    `json:"meta"`
+	Attrs  map[string]any       `json:"attrs"`
+	KidMap map[string]decodeKid `json:"kidmap"`
+	PMap   map[string]*int      `json:"pmap"`
+	Hidden string               `json:"-"`
 	Ärger  string
 	hidden string
 }
@@ -78,7 +84,8 @@ func decodeDefaults() decodeSample {
 	pt := time.Date(2026, 11, 27, 8, 20, 0, 0, time.UTC)
 	return decodeSample{S: "default", I: 7, F: 1.5, B: true, Kid: decodeKid{Name: "kid"}, PS: &ps,
 		PKid: &decodeKid{Name: "pointed", Kids: []decodeKid{}}, T: pt.Add(time.Hour), PT: &pt,
-		Picky: pickyValue{Raw: "default"}, PPicky: &pickyValue{Raw: "pointed"}, Hidden: "h", hidden: "h"}
+		Picky: pickyValue{Raw: "default"}, PPicky: &pickyValue{Raw: "pointed"}, Any: "default", AnyP: new(7),
+		KidMap: map[string]decodeKid{"kept": {Name: "kept"}}, Hidden: "h", hidden: "h"}
 }
 
 // FuzzStructDecoderAgreesWithEncodingJSON checks that whatever
@@ -101,6 +108,10 @@ func FuzzStructDecoderAgreesWithEncodingJSON(f *testing.F) {
 		`{"t":"2026-11-27T08:20:00Z","pt":"2026-11-27T08:20:00.5+01:00","raw":{"a":[1, 2]},"picky":[1,{"x":null}],"ppicky":"s","picks":[1,true,null]}`,
 		`{"t":null,"pt":null,"raw":null,"picky":null,"ppicky":null,"picks":null}`, `{"picky":false}`, `{"t":"bad"}`,
 		`{"raw" : 1 , "picky" : { "k" : "v" } , "picky" : 2 }`, `{"raw":{"a":1,"a":2}}`, `{"picks":[[[[1]]]]}`,
+		`{"any":{"a":[1,"x",null,true,{"b":-0.5e3}]},"meta":{"a":"1","b":"2"},"attrs":{"n":1,"s":"s","l":[]},"kidmap":{"x":{"name":"n"}},"pmap":{"a":1,"b":null}}`,
+		`{"any":null,"meta":null,"attrs":null,"kidmap":null}`, `{"meta":{"a":"1","a":"2"}}`, `{"any":{"a":1,"a":2}}`,
+		`{"attrs":{"x":{"y":{"z":[[]]}}}}`, `{"anyp":5}`, `{"any":1e400}`, `{"meta":{}}`, `{"any":[]}`, `{"kidmap":{"k":{"kids":[]}}}`,
+		`{"kidmap":{"a":{"name":"x","kids":[{}]},"b":{}}}`, `{"meta":{"kept":"x"}}`,
 		`{"s":"x"} trailing`, `{"s":"x",}`, `{"s" "x"}`, `[1]`, `null`, `{"strs":[1,]}`, `{"s":"\xff"}`,
 	} {
 		f.Add([]byte(s))
@@ -137,6 +148,28 @@ func TestStructDecoderTakesTheCommonCase(t *testing.T) {
 		v := decodeDefaults()
 		assert.False(t, decoderOf(reflect.TypeFor[decodeSample]()).decode([]byte(`{"picky":false}`), unsafe.Pointer(&v)),
 			"an error is json-iterator's to report")
+	})
+	t.Run("maps and empty interfaces", func(t *testing.T) {
+		data := []byte(`{"any":{"a":[1,"x",null,true]},"meta":{"a":"1"},"attrs":{"n":{}},"kidmap":{"k":{"name":"n"}},"pmap":{"p":1}}`)
+		got, want := decodeDefaults(), decodeDefaults()
+		require.True(t, decoderOf(reflect.TypeFor[decodeSample]()).decode(data, unsafe.Pointer(&got)))
+		require.NoError(t, json.Unmarshal(data, &want))
+		assert.Equal(t, want, got)
+		assert.Equal(t, map[string]any{"a": []any{1.0, "x", nil, true}}, got.Any)
+		assert.Equal(t, decodeKid{Name: "kept"}, got.KidMap["kept"], "keys the object does not give keep their values")
+
+		checked := decodeDefaults()
+		checked.KidMap = nil
+		d := decoderOf(reflect.TypeFor[decodeSample]())
+		assert.True(t, d.decodeChecked(data, unsafe.Pointer(&checked), 32))
+		for _, twice := range []string{`{"meta":{"a":"1","a":"2"}}`, `{"any":{"a":1,"a":2}}`, `{"attrs":{"x":[{"y":1,"y":2}]}}`} {
+			v := decodeDefaults()
+			assert.False(t, d.decodeChecked([]byte(twice), unsafe.Pointer(&v), 32), twice)
+			v = decodeDefaults()
+			assert.True(t, d.decode([]byte(twice), unsafe.Pointer(&v)), "%s: the last one wins", twice)
+		}
+		v := decodeDefaults()
+		assert.False(t, d.decode([]byte(`{"anyp":5}`), unsafe.Pointer(&v)), "a pointer in an interface is decoded into")
 	})
 	t.Run("pointers", func(t *testing.T) {
 		data := []byte(`{"ps":"x","pi":3,"pkid":{"name":"a","next":{"name":"b"}},"pstrs":["a"],"plist":[1,null,2]}`)
@@ -189,9 +222,9 @@ func TestStructDecoderTakesOnlyStructsItKnows(t *testing.T) {
 		}{},
 		struct{ P **int }{},
 		struct{ A netip.Addr }{},
-		struct{ P *map[string]int }{},
-		struct{ M map[string]int }{},
-		struct{ A any }{},
+		struct{ M map[int]string }{},
+		struct{ M map[netip.Addr]string }{},
+		struct{ E error }{},
 		struct{ B []byte }{},
 		struct{ N json.Number }{},
 		twoOfOneName{},
