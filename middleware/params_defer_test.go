@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -25,6 +26,16 @@ type plainParams struct {
 	} `json:"kid"`
 }
 
+// richParams have a field of each kind the struct decoder takes besides
+// plain values: a pointer, maps, an any, values that decode themselves.
+type richParams struct {
+	Opt   *int              `json:"opt"`
+	Meta  map[string]string `json:"meta"`
+	Extra any               `json:"extra"`
+	At    time.Time         `json:"at"`
+	Raw   json.RawMessage   `json:"raw"`
+}
+
 // TestParamsLeaveTheCheckToAnActionWithTheSameAnswers serves each body
 // through Params then an action, which checks the parameters as it decodes
 // them, and through Params then the same action hidden in a HandlerFunc,
@@ -35,6 +46,11 @@ func TestParamsLeaveTheCheckToAnActionWithTheSameAnswers(t *testing.T) {
 		`{"name":"x","name":"y"}`, `{"kid":{"tags":[],"tags":[]}}`, `{"other":{"a":1,"a":2}}`, `{"other":1,"other":2}`,
 		`{"kid":` + strings.Repeat(`{"kid":`, 40) + `1` + strings.Repeat(`}`, 41) + `}`, `{"other":` + strings.Repeat("[", 33) + strings.Repeat("]", 33) + `}`,
 		`{"name":"x"`, `{"name":"x"} x`, `[1]`, `{"name":"a\"b"}`, `{"page":"2"}`, `{"page":1e400}`, "{\"name\":\"\xff\"}",
+		`{"opt":5,"meta":{"a":"1"},"extra":[1,"x",null,{"k":true}],"at":"2026-11-27T09:00:00Z","raw":{"k":[1]}}`,
+		`{"opt":null,"meta":null,"extra":null,"raw":null}`, `{"meta":{"a":"1","a":"2"}}`, `{"extra":{"x":{"y":1,"y":2}}}`,
+		`{"raw":{"a":1,"a":2}}`, `{"at":"yesterday"}`, `{"meta":{"a":1}}`, `{"opt":"5"}`, `{"extra":1e400}`,
+		`{"extra":` + strings.Repeat("[", 40) + strings.Repeat("]", 40) + `}`, `{"raw":` + strings.Repeat("[", 40) + strings.Repeat("]", 40) + `}`,
+		`{"meta":` + strings.Repeat(`{"a":`, 2) + `"x"}}}`,
 	}
 	for _, tc := range hostileBodies {
 		bodies = append(bodies, tc.body)
@@ -48,6 +64,7 @@ func TestParamsLeaveTheCheckToAnActionWithTheSameAnswers(t *testing.T) {
 	for name, action := range map[string]http.Handler{
 		"plain":   envelope.Action(func(_ context.Context, p plainParams) (plainParams, error) { return p, nil }),
 		"hostile": envelope.Action(func(_ context.Context, p hostileParams) (hostileParams, error) { return p, nil }),
+		"rich":    envelope.Action(func(_ context.Context, p richParams) (richParams, error) { return p, nil }),
 	} {
 		direct, hidden := chain(action), chain(http.HandlerFunc(action.ServeHTTP))
 		for _, body := range bodies {
