@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"reflect"
+	"slices"
 	"strconv"
 	"sync"
 	"unsafe"
@@ -185,9 +186,21 @@ func (sd *structDecoder) decode(data []byte, p unsafe.Pointer) bool {
 // twice in an object and no nesting deeper than maxDepth, the parameters
 // object being level 1. It gives up where checkParams might refuse data,
 // and on keys with escapes.
-func (sd *structDecoder) decodeChecked(data []byte, p unsafe.Pointer, maxDepth int) bool {
-	ps := structParse{d: data, maxDepth: min(maxDepth, fastMaxDepth), unique: true}
-	return ps.top(sd, p)
+//
+// It also makes checkKeys' test of the parameters object's own keys: with
+// strict, it gives up on a key that names no field; it gives up where a
+// field named in required is not given, or given null.
+func (sd *structDecoder) decodeChecked(data []byte, p unsafe.Pointer, maxDepth int, strict bool, required []string) bool {
+	var need uint64
+	for _, name := range required {
+		k := slices.IndexFunc(sd.fields, func(f decodedField) bool { return f.name == name })
+		if k < 0 || k >= 64 {
+			return false
+		}
+		need |= 1 << k
+	}
+	ps := structParse{d: data, maxDepth: min(maxDepth, fastMaxDepth), unique: true, strict: strict}
+	return ps.top(sd, p) && ps.given&need == need
 }
 
 // structParse is one input being decoded.
@@ -195,6 +208,10 @@ type structParse struct {
 	d        []byte
 	maxDepth int  // of the containers, the outermost being level 1
 	unique   bool // give up on a key given twice in an object
+	strict   bool // give up on a key of the outermost object that names no field
+	// given has bit k set where the outermost object gives field k a value
+	// other than null.
+	given uint64
 }
 
 func (ps *structParse) top(sd *structDecoder, p unsafe.Pointer) bool {
@@ -258,6 +275,14 @@ func (ps *structParse) object(sd *structDecoder, i int, p unsafe.Pointer, level 
 			return -1
 		}
 		i = fastSpace(d, i+1)
+		if level == 1 {
+			if k < 0 && ps.strict {
+				return -1
+			}
+			if k >= 0 && k < 64 && i < len(d) && d[i] != 'n' {
+				ps.given |= 1 << k
+			}
+		}
 		if k < 0 {
 			i = fastScan(d, i, ps.maxDepth-level, ps.unique)
 		} else {

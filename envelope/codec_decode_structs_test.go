@@ -112,11 +112,16 @@ func FuzzStructDecoderAgreesWithEncodingJSON(f *testing.F) {
 		`{"any":null,"meta":null,"attrs":null,"kidmap":null}`, `{"meta":{"a":"1","a":"2"}}`, `{"any":{"a":1,"a":2}}`,
 		`{"attrs":{"x":{"y":{"z":[[]]}}}}`, `{"anyp":5}`, `{"any":1e400}`, `{"meta":{}}`, `{"any":[]}`, `{"kidmap":{"k":{"kids":[]}}}`,
 		`{"kidmap":{"a":{"name":"x","kids":[{}]},"b":{}}}`, `{"meta":{"kept":"x"}}`,
+		`{"s":"x","ps":"y","Ärger":"z"}`, `{"S":"x","PS":"y","äRGER":"z","u":1}`, `{"s":"x","ps":null,"Ärger":"z"}`,
+		`{"s":"x","ps":"y","Ärger":"z","zzz":1}`, `{"s":"x","ps":"y","Ärger":"z","kid":{"zzz":1}}`,
+		`{"ps":"y","Ärger":"z","kid":{"name":"x"}}`,
 		`{"s":"x"} trailing`, `{"s":"x",}`, `{"s" "x"}`, `[1]`, `null`, `{"strs":[1,]}`, `{"s":"\xff"}`,
 	} {
 		f.Add([]byte(s))
 	}
 	d := decoderOf(reflect.TypeFor[decodeSample]())
+	// What checkKeys is asked where three fields are required.
+	keysRequired := &paramsType{known: paramsTypeOf(reflect.TypeFor[decodeSample]()).known, required: []string{"s", "ps", "Ärger"}}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		got, want := decodeDefaults(), decodeDefaults()
 		if !d.decode(data, unsafe.Pointer(&got)) {
@@ -126,8 +131,15 @@ func FuzzStructDecoderAgreesWithEncodingJSON(f *testing.F) {
 		require.Equal(t, want, got, "%q", data)
 		for _, depth := range []int{1, 2, 3, 32} {
 			checked := decodeDefaults()
-			if d.decodeChecked(data, unsafe.Pointer(&checked), depth) {
+			if d.decodeChecked(data, unsafe.Pointer(&checked), depth, false, nil) {
 				require.Nil(t, checkParams(data, depth), "decodeChecked took %q at depth %d", data, depth)
+				require.Equal(t, want, checked, "%q", data)
+			}
+		}
+		for _, strict := range []bool{false, true} {
+			checked := decodeDefaults()
+			if d.decodeChecked(data, unsafe.Pointer(&checked), 32, strict, keysRequired.required) {
+				require.Nil(t, checkKeys(data, keysRequired, strict), "decodeChecked took %q, strict %v", data, strict)
 				require.Equal(t, want, checked, "%q", data)
 			}
 		}
@@ -161,10 +173,10 @@ func TestStructDecoderTakesTheCommonCase(t *testing.T) {
 		checked := decodeDefaults()
 		checked.KidMap = nil
 		d := decoderOf(reflect.TypeFor[decodeSample]())
-		assert.True(t, d.decodeChecked(data, unsafe.Pointer(&checked), 32))
+		assert.True(t, d.decodeChecked(data, unsafe.Pointer(&checked), 32, false, nil))
 		for _, twice := range []string{`{"meta":{"a":"1","a":"2"}}`, `{"any":{"a":1,"a":2}}`, `{"attrs":{"x":[{"y":1,"y":2}]}}`} {
 			v := decodeDefaults()
-			assert.False(t, d.decodeChecked([]byte(twice), unsafe.Pointer(&v), 32), twice)
+			assert.False(t, d.decodeChecked([]byte(twice), unsafe.Pointer(&v), 32, false, nil), twice)
 			v = decodeDefaults()
 			assert.True(t, d.decode([]byte(twice), unsafe.Pointer(&v)), "%s: the last one wins", twice)
 		}
@@ -194,7 +206,7 @@ func TestStructDecoderTakesTheCommonCase(t *testing.T) {
 	assert.NotNil(t, got.Kid.Kids, "an empty array is an empty slice, not nil")
 
 	checked := decodeDefaults()
-	assert.True(t, decoderOf(reflect.TypeFor[decodeSample]()).decodeChecked(data, unsafe.Pointer(&checked), 32))
+	assert.True(t, decoderOf(reflect.TypeFor[decodeSample]()).decodeChecked(data, unsafe.Pointer(&checked), 32, false, nil))
 	assert.Equal(t, want, checked)
 	for _, refused := range []struct {
 		data  string
@@ -204,7 +216,7 @@ func TestStructDecoderTakesTheCommonCase(t *testing.T) {
 		{`{"extra":1,"extra":2}`, 32}, {string(data), 2}, {`{"grid":[[1]]}`, 2}, {`{"extra":[[1]]}`, 2},
 	} {
 		v := decodeDefaults()
-		assert.False(t, decoderOf(reflect.TypeFor[decodeSample]()).decodeChecked([]byte(refused.data), unsafe.Pointer(&v), refused.depth), refused.data)
+		assert.False(t, decoderOf(reflect.TypeFor[decodeSample]()).decodeChecked([]byte(refused.data), unsafe.Pointer(&v), refused.depth, false, nil), refused.data)
 		assert.NotNil(t, checkParams([]byte(refused.data), refused.depth), "checkParams refuses %s too", refused.data)
 	}
 

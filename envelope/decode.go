@@ -105,7 +105,7 @@ func decodeRequest(r *http.Request, v any, pt *paramsType, strict bool, opts Par
 		if ex.uncheckedDepth > 0 {
 			// The check LoadParamsFor left to this first reader: made while
 			// decoding where it can be, else before.
-			if !strict && len(pt.required) == 0 && decodeCheckedStruct(codec, raw, v, ex.uncheckedDepth) {
+			if decodeCheckedStruct(codec, raw, v, ex.uncheckedDepth, strict, pt.required) {
 				ex.uncheckedDepth = 0
 				return validate(v)
 			}
@@ -118,14 +118,15 @@ func decodeRequest(r *http.Request, v any, pt *paramsType, strict bool, opts Par
 }
 
 // decodeCheckedStruct decodes raw into v, a pointer to a struct, and makes
-// the check of SPEC R5 in the same pass, with the default codec's struct
-// decoder; it reports false where it cannot, having maybe written to v.
-func decodeCheckedStruct(codec Codec, raw []byte, v any, maxDepth int) bool {
+// the check of SPEC R5 and checkKeys' in the same pass, with the default
+// codec's struct decoder; it reports false where it cannot, having maybe
+// written to v.
+func decodeCheckedStruct(codec Codec, raw []byte, v any, maxDepth int, strict bool, required []string) bool {
 	if _, ok := codec.(jsoniterCodec); !ok {
 		return false
 	}
 	d, p := structDecoderFor(v)
-	return d != nil && d.decodeChecked(raw, p, maxDepth)
+	return d != nil && d.decodeChecked(raw, p, maxDepth, strict, required)
 }
 
 func decodeParams(raw []byte, v any, pt *paramsType, strict bool, codec Codec) error {

@@ -51,6 +51,8 @@ func TestParamsLeaveTheCheckToAnActionWithTheSameAnswers(t *testing.T) {
 		`{"raw":{"a":1,"a":2}}`, `{"at":"yesterday"}`, `{"meta":{"a":1}}`, `{"opt":"5"}`, `{"extra":1e400}`,
 		`{"extra":` + strings.Repeat("[", 40) + strings.Repeat("]", 40) + `}`, `{"raw":` + strings.Repeat("[", 40) + strings.Repeat("]", 40) + `}`,
 		`{"meta":` + strings.Repeat(`{"a":`, 2) + `"x"}}}`,
+		`{"name":"x","zzz":1}`, `{"NAME":"x"}`, `{"name":null}`, `{"Name":"x","meta":{"zzz":1}}`, `{"opt":1,"zzz":null}`,
+		`{"zzz":1,"name":"x","zzz":2}`, `{"name":"x","page":"two","zzz":1}`,
 	}
 	for _, tc := range hostileBodies {
 		bodies = append(bodies, tc.body)
@@ -65,6 +67,10 @@ func TestParamsLeaveTheCheckToAnActionWithTheSameAnswers(t *testing.T) {
 		"plain":   envelope.Action(func(_ context.Context, p plainParams) (plainParams, error) { return p, nil }),
 		"hostile": envelope.Action(func(_ context.Context, p hostileParams) (hostileParams, error) { return p, nil }),
 		"rich":    envelope.Action(func(_ context.Context, p richParams) (richParams, error) { return p, nil }),
+		"strict hostile": envelope.ActionWith(envelope.ActionOptions{Strict: true},
+			func(_ context.Context, p hostileParams) (hostileParams, error) { return p, nil }),
+		"strict rich": envelope.ActionWith(envelope.ActionOptions{Strict: true},
+			func(_ context.Context, p richParams) (richParams, error) { return p, nil }),
 	} {
 		direct, hidden := chain(action), chain(http.HandlerFunc(action.ServeHTTP))
 		for _, body := range bodies {
