@@ -243,14 +243,11 @@ func (ps *structParse) object(sd *structDecoder, i int, p unsafe.Pointer, level 
 		return i + 1
 	}
 	for {
-		if i >= len(d) || d[i] != '"' {
+		var key []byte
+		start := i + 1
+		if key, i = ps.key(i); i < 0 {
 			return -1
 		}
-		end, escaped := fastString(d, i)
-		if end < 0 || escaped {
-			return -1
-		}
-		key := d[i+1 : end-1]
 		k, exact := sd.field(key)
 		if ps.unique {
 			if exact {
@@ -267,14 +264,10 @@ func (ps *structParse) object(sd *structDecoder, i int, p unsafe.Pointer, level 
 				if n == objectKeysMax {
 					return -1
 				}
-				others[n] = keySpan{uint32(i + 1), uint32(end - 1)}
+				others[n] = keySpan{uint32(start), uint32(start + len(key))}
 				n++
 			}
 		}
-		if i = fastSpace(d, end); i >= len(d) || d[i] != ':' {
-			return -1
-		}
-		i = fastSpace(d, i+1)
 		if level == 1 {
 			if k < 0 && ps.strict {
 				return -1
@@ -425,11 +418,11 @@ func (ps *structParse) mapObject(v *valueDecoder, i int, p unsafe.Pointer, level
 	key := reflect.New(v.mapType.Key()).Elem()
 	elem := reflect.New(v.mapType.Elem()).Elem()
 	for {
-		var k string
+		var k []byte
 		if k, i = ps.key(i); i < 0 {
 			return -1
 		}
-		key.SetString(k)
+		key.SetString(string(k))
 		elem.SetZero()
 		if i = ps.value(v.elem, i, elem.Addr().UnsafePointer(), level); i < 0 {
 			return -1
@@ -446,20 +439,20 @@ func (ps *structParse) mapObject(v *valueDecoder, i int, p unsafe.Pointer, level
 	}
 }
 
-// key reads the key at d[i:], without escapes, and its colon, and returns
-// it with the index of its value, or -1.
-func (ps *structParse) key(i int) (string, int) {
+// key reads the key at d[i:], without escapes, and its colon: it returns
+// the key's bytes, quotes left out, and the index of its value, or -1.
+func (ps *structParse) key(i int) ([]byte, int) {
 	d := ps.d
 	if i >= len(d) || d[i] != '"' {
-		return "", -1
+		return nil, -1
 	}
 	end, escaped := fastString(d, i)
 	if end < 0 || escaped {
-		return "", -1
+		return nil, -1
 	}
-	k := string(d[i+1 : end-1])
+	k := d[i+1 : end-1]
 	if i = fastSpace(d, end); i >= len(d) || d[i] != ':' {
-		return "", -1
+		return nil, -1
 	}
 	return k, fastSpace(d, i+1)
 }
@@ -513,7 +506,7 @@ func (ps *structParse) anyObject(i, level int) (any, int) {
 		return m, i + 1
 	}
 	for {
-		var k string
+		var k []byte
 		if k, i = ps.key(i); i < 0 {
 			return nil, -1
 		}
@@ -521,10 +514,10 @@ func (ps *structParse) anyObject(i, level int) (any, int) {
 		if v, i = ps.anyValue(i, level); i < 0 {
 			return nil, -1
 		}
-		if _, twice := m[k]; twice && ps.unique {
+		if _, twice := m[string(k)]; twice && ps.unique {
 			return nil, -1
 		}
-		m[k] = v
+		m[string(k)] = v
 		var closed bool
 		if i, closed = ps.next(i, '}'); i < 0 || closed {
 			return m, i
