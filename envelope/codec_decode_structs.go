@@ -42,14 +42,14 @@ type decodedField struct {
 type valueDecoder struct {
 	kind reflect.Kind
 	bits int // of an integer or a float
-	// strct reads a struct; elem the elements of a slice, whose type is
-	// slice, or what a pointer points to, of type pointee.
-	// elem also reads the values of a map, of type mapType.
+	// strct reads a struct. elem reads the elements of a slice of type
+	// slice, the values of a map of type mapType, or what a pointer points
+	// to, of type pointee.
 	strct   *structDecoder
 	elem    *valueDecoder
 	slice   reflect2.SliceType
-	pointee reflect2.Type
 	mapType reflect.Type
+	pointee reflect2.Type
 	// unmarshaler, of type *T for a T whose UnmarshalJSON reads the
 	// value, makes the interface that calls it.
 	unmarshaler reflect2.Type
@@ -341,7 +341,7 @@ func (ps *structParse) value(v *valueDecoder, i int, p unsafe.Pointer, level int
 	if v.kind == reflect.Interface {
 		// encoding/json decodes into what a non-nil pointer held there
 		// points to.
-		if reflect.NewAt(anyType, p).Elem().Elem().Kind() == reflect.Pointer {
+		if t := reflect.TypeOf(*(*any)(p)); t != nil && t.Kind() == reflect.Pointer {
 			return -1
 		}
 		var end int
@@ -488,11 +488,8 @@ func (ps *structParse) anyValue(i, level int) (any, int) {
 	return f, floatDecoder.number(d, i, unsafe.Pointer(&f))
 }
 
-var (
-	anyType = reflect.TypeFor[any]()
-	// floatDecoder reads a number into an empty interface: a float64.
-	floatDecoder = valueDecoder{kind: reflect.Float64, bits: 64}
-)
+// floatDecoder reads a number into an empty interface: a float64.
+var floatDecoder = valueDecoder{kind: reflect.Float64, bits: 64}
 
 // anyObject reads the object at d[i:], at level, into a map[string]any.
 func (ps *structParse) anyObject(i, level int) (any, int) {

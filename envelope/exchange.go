@@ -137,6 +137,7 @@ func (ex *Exchange) Write(p []byte) (int, error) {
 		// The capture lives until Finish has sent it: a pooled buffer saves
 		// the allocations of growing one from nothing.
 		ex.capture = buffers.Get().(*[]byte)
+		// Room for the envelope's head, the body and its closing brace.
 		*ex.capture = slices.Grow((*ex.capture)[:0], headRoom+len(p)+1)[:headRoom]
 	}
 	*ex.capture = append(*ex.capture, p...)
