@@ -25,9 +25,9 @@ var StdCodec Codec = stdCodec{}
 // its ConfigCompatibleWithStandardLibrary (ConfigFastest would lose float
 // precision), with the differences that remain mended: see stdCompatible.
 // Structs of the usual parameters' fields (plain values, slices, pointers,
-// maps by string, any, and values with UnmarshalJSON such as time.Time)
-// are decoded by the toolkit's own decoder first, which hands anything
-// unusual back to json-iterator: see structDecoder.
+// maps by string, any, values with UnmarshalJSON such as time.Time, and
+// embedded structs) are decoded by the toolkit's own decoder first, which
+// hands anything unusual back to json-iterator: see structDecoder.
 var JSONIterCodec Codec = jsoniterCodec{api: newJSONIterAPI()}
 
 // newJSONIterAPI leaves EscapeHTML and ValidateJsonRawMessage off only

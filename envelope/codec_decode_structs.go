@@ -16,7 +16,8 @@ import (
 // the common case only, and faster than json-iterator: keys are matched to
 // fields whole, strings are found eight bytes at a time (fastString), and
 // numbers are parsed by strconv from their text. It takes the structs whose
-// fields are all their own and of the kinds it knows: booleans, numbers,
+// fields are their own, or promoted from structs they embed (see
+// promotedFields), and of the kinds it knows: booleans, numbers,
 // strings, such structs, slices of these, pointers to any of them, maps of
 // them by strings, empty interfaces (any), and values that decode
 // themselves with UnmarshalJSON, like time.Time.
@@ -93,7 +94,7 @@ func newStructDecoder(t reflect.Type, making map[reflect.Type]*structDecoder) *s
 	if unmarshals(t) {
 		return nil
 	}
-	own, ok := ownFields(t)
+	own, ok := promotedFields(t)
 	if !ok {
 		return nil
 	}

@@ -22,16 +22,30 @@ type decodeKid struct {
 	Next *decodeKid  `json:"next"`
 }
 
+// decodeBase is embedded in decodeSample, which takes its fields, and
+// those of the struct it embeds, as its own.
+type decodeBase struct {
+	Page    int `json:"page"`
+	PerPage int `json:"per_page"`
+	hidden  string
+	decodeDeeper
+}
+
+type decodeDeeper struct {
+	Cursor *string `json:"cursor"`
+}
+
 // decodeSample has a field of every kind structDecoder takes.
 type decodeSample struct {
-	S      string `json:"s"`
-	I      int    `json:"i"`
-	I8     int8   `json:"i8"`
-	U16    uint16 `json:"u16"`
-	U      uint64
-	F      float64              `json:"f"`
-	F32    float32              `json:"f32"`
-	B      bool                 `json:"b"`
+	S   string `json:"s"`
+	I   int    `json:"i"`
+	I8  int8   `json:"i8"`
+	U16 uint16 `json:"u16"`
+	U   uint64
+	F   float64 `json:"f"`
+	F32 float32 `json:"f32"`
+	B   bool    `json:"b"`
+	decodeBase
 	Named  namedString          `json:"named"`
 	Strs   []string             `json:"strs"`
 	Ints   []int                `json:"ints"`
@@ -82,7 +96,7 @@ func (v *pickyValue) UnmarshalJSON(data []byte) error {
 func decodeDefaults() decodeSample {
 	ps := "default"
 	pt := time.Date(2026, 11, 27, 8, 20, 0, 0, time.UTC)
-	return decodeSample{S: "default", I: 7, F: 1.5, B: true, Kid: decodeKid{Name: "kid"}, PS: &ps,
+	return decodeSample{decodeBase: decodeBase{Page: 3, hidden: "h"}, S: "default", I: 7, F: 1.5, B: true, Kid: decodeKid{Name: "kid"}, PS: &ps,
 		PKid: &decodeKid{Name: "pointed", Kids: []decodeKid{}}, T: pt.Add(time.Hour), PT: &pt,
 		Picky: pickyValue{Raw: "default"}, PPicky: &pickyValue{Raw: "pointed"}, Any: "default", AnyP: new(7),
 		KidMap: map[string]decodeKid{"kept": {Name: "kept"}}, Hidden: "h", hidden: "h"}
@@ -115,6 +129,8 @@ func FuzzStructDecoderAgreesWithEncodingJSON(f *testing.F) {
 		`{"s":"x","ps":"y","Ärger":"z"}`, `{"S":"x","PS":"y","äRGER":"z","u":1}`, `{"s":"x","ps":null,"Ärger":"z"}`,
 		`{"s":"x","ps":"y","Ärger":"z","zzz":1}`, `{"s":"x","ps":"y","Ärger":"z","kid":{"zzz":1}}`,
 		`{"ps":"y","Ärger":"z","kid":{"name":"x"}}`,
+		`{"page":1,"per_page":2,"cursor":"c","hidden":"x"}`, `{"PAGE":1,"Cursor":null,"decodeDeeper":{"cursor":"x"}}`,
+		`{"page":1,"page":2}`, `{"cursor":"a","cursor":"b"}`,
 		`{"s":"x"} trailing`, `{"s":"x",}`, `{"s" "x"}`, `[1]`, `null`, `{"strs":[1,]}`, `{"s":"\xff"}`,
 	} {
 		f.Add([]byte(s))
@@ -228,7 +244,17 @@ func TestStructDecoderTakesTheCommonCase(t *testing.T) {
 
 func TestStructDecoderTakesOnlyStructsItKnows(t *testing.T) {
 	for _, v := range []any{
-		struct{ embedded }{},
+		struct{ *embedded }{},
+		struct {
+			embedded `json:"e"`
+		}{},
+		struct {
+			embedded
+			Inner string `json:"inner"`
+		}{},
+		struct {
+			embedded `json:"-"`
+		}{},
 		struct {
 			N int `json:"n,string"`
 		}{},

@@ -82,7 +82,8 @@ func encodedFields(typ reflect.Type) ([]structField, bool) {
 }
 
 // ownField is a field that encoding/json reads and writes, of a struct
-// whose fields are all its own.
+// whose fields are all its own, or promoted from structs it embeds. Its
+// Offset is from the start of the outermost struct.
 type ownField struct {
 	reflect.StructField
 	name, opts string
@@ -95,13 +96,34 @@ type ownField struct {
 // option, or two fields of one name.
 func ownFields(t reflect.Type) ([]ownField, bool) {
 	var fields []ownField
-	names := make(map[string]bool)
+	return fields, appendOwnFields(&fields, t, 0, false, map[string]bool{})
+}
+
+// promotedFields is ownFields that also takes the fields of embedded
+// structs, where encoding/json's rules are simple: an embedded struct, not
+// a pointer, without a name in its tag, whose fields it promotes in its
+// place; and no name given twice, at any depth, which those rules would
+// settle by depth and tags.
+func promotedFields(t reflect.Type) ([]ownField, bool) {
+	var fields []ownField
+	return fields, appendOwnFields(&fields, t, 0, true, map[string]bool{})
+}
+
+// appendOwnFields appends the fields of the struct t, which starts offset
+// bytes into the outermost struct, to fields; names holds the names taken.
+func appendOwnFields(fields *[]ownField, t reflect.Type, offset uintptr, promote bool, names map[string]bool) bool {
 	for i := range t.NumField() {
 		sf := t.Field(i)
-		if sf.Anonymous {
-			return nil, false
-		}
 		name, opts, skip := jsonTag(sf)
+		if sf.Anonymous {
+			if !promote || name != "" || skip || sf.Type.Kind() != reflect.Struct {
+				return false
+			}
+			if !appendOwnFields(fields, sf.Type, offset+sf.Offset, promote, names) {
+				return false
+			}
+			continue
+		}
 		if !sf.IsExported() || skip {
 			continue
 		}
@@ -109,12 +131,13 @@ func ownFields(t reflect.Type) ([]ownField, bool) {
 			name = sf.Name
 		}
 		if hasOption(opts, "string") || names[name] {
-			return nil, false
+			return false
 		}
 		names[name] = true
-		fields = append(fields, ownField{StructField: sf, name: name, opts: opts})
+		sf.Offset += offset
+		*fields = append(*fields, ownField{StructField: sf, name: name, opts: opts})
 	}
-	return fields, true
+	return true
 }
 
 func hasOption(opts, name string) bool {
