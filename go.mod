@@ -3,12 +3,15 @@ module github.com/apienvelope/apienvelope
 go 1.26.0
 
 require (
+	github.com/go-json-experiment/json v1.27.2
+	github.com/goccy/go-json v0.12.0
 	github.com/json-iterator/go v1.1.12
-	github.com/modern-go/reflect2 v1.0.2
 	github.com/stretchr/testify v1.12.1
 	go.yaml.in/yaml/v3 v3.0.5
 	golang.org/x/tools v0.52.0
 )
+
+require github.com/modern-go/reflect2 v1.0.2 // indirect
 
 require (
 	github.com/golangci/plugin-module-register v0.1.2

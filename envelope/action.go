@@ -3,7 +3,6 @@ package envelope
 import (
 	"context"
 	"net/http"
-	"reflect"
 )
 
 // ActionOptions configures a typed action. The zero value is ready to use.
@@ -23,22 +22,17 @@ func Action[P, R any](fn func(ctx context.Context, params P) (R, error)) http.Ha
 
 // ActionWith is Action with options.
 func ActionWith[P, R any](opts ActionOptions, fn func(ctx context.Context, params P) (R, error)) http.Handler {
-	return &action[P, R]{fn: fn, opts: opts, params: paramsTypeOf(reflect.TypeFor[P]())}
+	return &action[P, R]{fn: fn, opts: opts}
 }
 
 type action[P, R any] struct {
-	fn     func(context.Context, P) (R, error)
-	opts   ActionOptions
-	params *paramsType
+	fn   func(context.Context, P) (R, error)
+	opts ActionOptions
 }
-
-// decodesParamsFirst marks actions as paramsDecoder: ServeHTTP decodes the
-// parameters before anything else.
-func (*action[P, R]) decodesParamsFirst() {}
 
 func (a *action[P, R]) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var p P
-	if err := decodeRequest(r, &p, a.params, a.opts.Strict, a.opts.Params); err != nil {
+	if err := decodeRequest(r, &p, a.opts.Strict, a.opts.Params); err != nil {
 		Fail(w, r, err)
 		return
 	}

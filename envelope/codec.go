@@ -1,95 +1,74 @@
 package envelope
 
 import (
-	"bytes"
-	"encoding/json"
-	"sync"
-
-	jsoniter "github.com/json-iterator/go"
+	"github.com/go-json-experiment/json"
 )
 
 // Codec encodes the envelope's "data" and "flags" and decodes parameters.
-// Implementations must be safe for concurrent use and produce the same bytes
-// as encoding/json.Marshal for the same value.
+// Implementations must be safe for concurrent use.
+//
+// The envelope checks what a codec other than [DefaultCodec] writes, and
+// sends the 500 envelope rather than invalid JSON; a codec's Unmarshal must
+// make the checks of CONTRACT R5 itself, or give them up in its documentation.
 type Codec interface {
 	// AppendJSON appends the JSON encoding of v to dst.
 	AppendJSON(dst []byte, v any) ([]byte, error)
-	// Unmarshal decodes data into v, as encoding/json.Unmarshal does.
-	Unmarshal(data []byte, v any) error
+	// Unmarshal decodes data, one JSON object, into v. An error that says
+	// what is wrong with the parameters is an *Error with status
+	// parameter-error; any other error is sent as a parameter-error with
+	// code InvalidParameter and the error's text as message.
+	Unmarshal(data []byte, v any, opts UnmarshalOptions) error
 }
 
-// StdCodec is the Codec of encoding/json.
-var StdCodec Codec = stdCodec{}
-
-// JSONIterCodec is the Codec of github.com/json-iterator/go, configured as
-// its ConfigCompatibleWithStandardLibrary (ConfigFastest would lose float
-// precision), with the differences that remain mended: see stdCompatible.
-// Structs of the usual parameters' fields (plain values, slices, pointers,
-// maps by string, any, values with UnmarshalJSON such as time.Time, and
-// embedded structs) are decoded by the toolkit's own decoder first, which
-// hands anything unusual back to json-iterator: see structDecoder.
-var JSONIterCodec Codec = jsoniterCodec{api: newJSONIterAPI()}
-
-// newJSONIterAPI leaves EscapeHTML and ValidateJsonRawMessage off only
-// because stdCompatible's encoders do that work as encoding/json does; the
-// options would put json-iterator's own encoders before them.
-func newJSONIterAPI() jsoniter.API {
-	api := jsoniter.Config{SortMapKeys: true}.Froze()
-	api.RegisterExtension(&stdCompatible{api: api})
-	return api
+// UnmarshalOptions are what Unmarshal must check besides the syntax.
+type UnmarshalOptions struct {
+	// RejectUnknown refuses a member the Go type has no field for.
+	RejectUnknown bool
 }
 
-// DefaultCodec is the Codec used when none is configured: json-iterator,
-// which the benchmarks show is the faster of the two for envelopes.
-var DefaultCodec = JSONIterCodec
+// DefaultCodec is the Codec used when none is configured:
+// github.com/go-json-experiment/json, encoding/json v2's semantics.
+//
+// It encodes as that package does with [json.Deterministic] set, so that
+// map keys come sorted. It decodes with that package's defaults, which are
+// CONTRACT R5's: names match exactly, case included; a name given twice in
+// one object and invalid UTF-8 are refused; with RejectUnknown, so is a
+// member the type has no field for. Its errors become parameter-errors
+// that name the field at fault.
+var DefaultCodec Codec = jsonV2{}
 
-type stdCodec struct{}
+type jsonV2 struct{}
 
-// stdEncoder lets json.Encoder append to a slice: json.Marshal would return a
-// fresh slice for every value, to be copied once more into the envelope.
-type stdEncoder struct {
-	buf bytes.Buffer
-	enc *json.Encoder
+// sliceWriter lets json.MarshalWrite append to a slice, where json.Marshal
+// would return a new one to be copied into the envelope.
+type sliceWriter struct{ b []byte }
+
+func (w *sliceWriter) Write(p []byte) (int, error) {
+	w.b = append(w.b, p...)
+	return len(p), nil
 }
 
-var stdEncoders = sync.Pool{New: func() any {
-	e := new(stdEncoder)
-	e.enc = json.NewEncoder(&e.buf)
-	return e
-}}
+var (
+	marshalOptions         = json.Deterministic(true)
+	unmarshalOptions       = json.RejectUnknownMembers(false)
+	strictUnmarshalOptions = json.RejectUnknownMembers(true)
+)
 
-func (stdCodec) AppendJSON(dst []byte, v any) ([]byte, error) {
-	e := stdEncoders.Get().(*stdEncoder)
-	defer stdEncoders.Put(e)
-	e.buf.Reset()
-	if err := e.enc.Encode(v); err != nil {
+func (jsonV2) AppendJSON(dst []byte, v any) ([]byte, error) {
+	w := sliceWriter{b: dst}
+	if err := json.MarshalWrite(&w, v, marshalOptions); err != nil {
 		return dst, err
 	}
-	// Encode ends every value with a newline that Marshal does not write.
-	return append(dst, bytes.TrimSuffix(e.buf.Bytes(), []byte{'\n'})...), nil
+	return w.b, nil
 }
 
-func (stdCodec) Unmarshal(data []byte, v any) error { return json.Unmarshal(data, v) }
-
-type jsoniterCodec struct{ api jsoniter.API }
-
-func (c jsoniterCodec) AppendJSON(dst []byte, v any) ([]byte, error) {
-	s := c.api.BorrowStream(nil)
-	s.SetBuffer(dst)
-	s.WriteVal(v)
-	out, err := s.Buffer(), s.Error
-	// A pooled stream must not keep dst: the next borrower would write into it.
-	s.SetBuffer(nil)
-	c.api.ReturnStream(s)
-	if err != nil {
-		return dst, err
+func (jsonV2) Unmarshal(data []byte, v any, opts UnmarshalOptions) error {
+	o := unmarshalOptions
+	if opts.RejectUnknown {
+		o = strictUnmarshalOptions
 	}
-	return out, nil
-}
-
-func (c jsoniterCodec) Unmarshal(data []byte, v any) error {
-	if d, p := structDecoderFor(v); d != nil && d.decode(data, p) {
-		return nil
+	if err := json.Unmarshal(data, v, o); err != nil {
+		return parameterErrorOf(err)
 	}
-	return c.api.Unmarshal(data, v)
+	return nil
 }

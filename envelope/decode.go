@@ -1,212 +1,292 @@
 package envelope
 
 import (
-	"encoding/json"
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"reflect"
-	"slices"
 	"strings"
 	"sync"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
-// paramsType is what decoding needs to know of a parameters type: the JSON
-// names of its fields, and which of them are required.
-type paramsType struct {
-	known    map[string]bool
-	required []string
+// Decode decodes the request's parameters into v, a pointer, with the
+// codec of the request's envelope. The body is read as the Params
+// middleware reads it (CONTRACT R4), with its limits when it ran, else
+// with the zero ParamsOptions'. Fields tagged `envelope:"required"` must be
+// present and not null. It returns a parameter-error that names the field
+// at fault, in the original framework's words: "`to` parameter is required
+// but is missing", "`page` should be an integer". If v has a Validate()
+// error method, it is called last.
+func Decode(r *http.Request, v any) error {
+	return decodeRequest(r, v, false, ParamsOptions{})
 }
 
-var paramsTypes sync.Map // reflect.Type → *paramsType
-
-// paramsTypeOf describes the struct that v points to; other types have no
-// known or required fields.
-func paramsTypeOf(t reflect.Type) *paramsType {
-	if pt, ok := paramsTypes.Load(t); ok {
-		return pt.(*paramsType)
+func decodeRequest(r *http.Request, v any, strict bool, opts ParamsOptions) error {
+	raw, opts, err := readParams(r, opts)
+	if err != nil {
+		return err
 	}
-	pt := &paramsType{known: map[string]bool{}}
-	st := t
-	for st.Kind() == reflect.Pointer {
-		st = st.Elem()
+	codec := DefaultCodec
+	if ex := fromContext(r.Context()); ex != nil {
+		codec = ex.opts.codec()
 	}
-	if st.Kind() == reflect.Struct {
-		pt.addFields(st)
+	if err := decodeParams(codec, raw, v, strict, opts.maxDepth()); err != nil {
+		return err
 	}
-	paramsTypes.Store(t, pt)
-	return pt
+	return validate(v)
 }
 
-// addFields follows encoding/json's naming: the json tag's name, else the
-// field's; "-" skips a field; embedded structs lend their fields.
-func (pt *paramsType) addFields(t reflect.Type) {
+// decodeParams makes the checks of CONTRACT R5 that are not the codec's
+// around it: the parameters are an object, nested no deeper than maxDepth,
+// and the required fields of v's type are there.
+func decodeParams(codec Codec, raw []byte, v any, strict bool, maxDepth int) error {
+	if first := firstByte(raw); first != '{' {
+		return ParameterError(CodeParametersNotObject, "The parameters must be a JSON object, not "+kindOf(first))
+	}
+	if err := checkDepth(raw, maxDepth); err != nil {
+		return err
+	}
+	if err := codec.Unmarshal(raw, v, UnmarshalOptions{RejectUnknown: strict}); err != nil {
+		var e *Error
+		if errors.As(err, &e) || errors.Is(err, errUnsupportedType) {
+			return err
+		}
+		return &Error{Status: StatusParameterError, Code: CodeInvalidParameter, Message: err.Error(), Err: err}
+	}
+	if e := checkRequired(raw, requiredOf(reflect.TypeOf(v))); e != nil {
+		return e
+	}
+	return nil
+}
+
+var emptyObject = []byte("{}")
+
+// firstByte returns the first byte of data that is not JSON white space,
+// or 0 when there is none.
+func firstByte(data []byte) byte {
+	for _, c := range data {
+		switch c {
+		case ' ', '\t', '\n', '\r':
+		default:
+			return c
+		}
+	}
+	return 0
+}
+
+// kindOf names the JSON value that starts with c, for a message.
+func kindOf(c byte) string {
+	switch {
+	case c == '[':
+		return "an array"
+	case c == '"':
+		return "a string"
+	case c == 't' || c == 'f':
+		return "a boolean"
+	case c == 'n':
+		return "null"
+	case c == '-' || c >= '0' && c <= '9':
+		return "a number"
+	}
+	return fmt.Sprintf("%q", c)
+}
+
+// checkDepth refuses parameters nested deeper than maxDepth, the object
+// itself being level 1. Parameters with no more opening brackets than
+// maxDepth cannot be: only the others are read, token by token.
+func checkDepth(raw []byte, maxDepth int) *Error {
+	if bytes.Count(raw, []byte{'{'})+bytes.Count(raw, []byte{'['}) <= maxDepth {
+		return nil
+	}
+	dec := jsontext.NewDecoder(bytes.NewReader(raw), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+	for {
+		if _, err := dec.ReadToken(); err != nil {
+			// A syntax error is the codec's to report, with its place.
+			return nil
+		}
+		if dec.StackDepth() > maxDepth {
+			return ParameterError(CodeNestingTooDeep, fmt.Sprintf("The parameters are nested more than %d levels deep", maxDepth)).
+				WithField(fieldOf(dec.StackPointer()))
+		}
+	}
+}
+
+// checkRequired reports the first required field that raw, a valid JSON
+// object, lacks or gives as null.
+func checkRequired(raw []byte, required []string) *Error {
+	if len(required) == 0 {
+		return nil
+	}
+	present := make(map[string]bool, len(required))
+	dec := jsontext.NewDecoder(bytes.NewReader(raw))
+	if _, err := dec.ReadToken(); err != nil {
+		return nil
+	}
+	for dec.PeekKind() == '"' {
+		tok, err := dec.ReadToken()
+		if err != nil {
+			return nil
+		}
+		name := tok.String() // before PeekKind, which voids tok
+		if dec.PeekKind() != 'n' {
+			present[name] = true
+		}
+		if dec.SkipValue() != nil {
+			return nil
+		}
+	}
+	for _, name := range required {
+		if !present[name] {
+			return ParameterError(CodeMissingParameter, fmt.Sprintf("`%s` parameter is required but is missing", name)).WithField(name)
+		}
+	}
+	return nil
+}
+
+var requiredFields sync.Map // reflect.Type → []string
+
+// requiredOf returns the JSON names of the fields tagged
+// `envelope:"required"` of the struct t points to, embedded structs'
+// included, named as encoding/json v2 names them.
+func requiredOf(t reflect.Type) []string {
+	if names, ok := requiredFields.Load(t); ok {
+		return names.([]string)
+	}
+	var names []string
+	if t != nil && t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Struct {
+		names = appendRequired(names, t.Elem(), map[reflect.Type]bool{})
+	}
+	requiredFields.Store(t, names)
+	return names
+}
+
+func appendRequired(names []string, t reflect.Type, seen map[reflect.Type]bool) []string {
+	if seen[t] {
+		return names
+	}
+	seen[t] = true
 	for f := range t.Fields() {
-		name, _, skip := jsonTag(f)
-		if skip {
+		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" && opts == "" {
 			continue
 		}
-		if f.Anonymous && name == "" {
-			ft := f.Type
-			if ft.Kind() == reflect.Pointer {
-				ft = ft.Elem()
-			}
-			if ft.Kind() == reflect.Struct {
-				pt.addFields(ft)
-				continue
-			}
+		ft := f.Type
+		if ft.Kind() == reflect.Pointer {
+			ft = ft.Elem()
 		}
-		if !f.IsExported() {
+		if f.Anonymous && name == "" && ft.Kind() == reflect.Struct {
+			names = appendRequired(names, ft, seen)
+			continue
+		}
+		if !f.IsExported() || f.Tag.Get("envelope") != "required" {
 			continue
 		}
 		if name == "" {
 			name = f.Name
 		}
-		pt.known[name] = true
-		if f.Tag.Get("envelope") == "required" {
-			pt.required = append(pt.required, name)
-		}
+		names = append(names, name)
 	}
-}
-
-// isKnown matches a key to a field as encoding/json does: exactly, else
-// without regard to case.
-func (pt *paramsType) isKnown(key string) bool {
-	if pt.known[key] {
-		return true
-	}
-	for name := range pt.known {
-		if strings.EqualFold(name, key) {
-			return true
-		}
-	}
-	return false
-}
-
-// Decode decodes the request's parameters into v, a pointer, with the
-// codec of the request's envelope. Fields tagged `envelope:"required"`
-// must be present and not null. It returns a parameter-error that names the
-// field at fault, in the original framework's words: "`to` parameter is
-// required but is missing", "`page` should be an integer". If v has a
-// Validate() error method, it is called last.
-func Decode(r *http.Request, v any) error {
-	return decodeRequest(r, v, paramsTypeOf(reflect.TypeOf(v)), false, ParamsOptions{})
-}
-
-func decodeRequest(r *http.Request, v any, pt *paramsType, strict bool, opts ParamsOptions) error {
-	raw, err := paramsToDecode(r, opts)
-	if err != nil {
-		return err
-	}
-	codec := DefaultCodec
-	ex := FromContext(r.Context())
-	if ex != nil {
-		codec = ex.opts.codec()
-		if ex.uncheckedDepth > 0 {
-			// The check LoadParamsFor left to this first reader: made while
-			// decoding where it can be, else before.
-			if decodeCheckedStruct(codec, raw, v, ex.uncheckedDepth, strict, pt.required) {
-				ex.uncheckedDepth = 0
-				return validate(v)
-			}
-			if err := ex.checkParamsNow(); err != nil {
-				return err
-			}
-		}
-	}
-	return decodeParams(raw, v, pt, strict, codec)
-}
-
-// decodeCheckedStruct decodes raw into v, a pointer to a struct, and makes
-// the check of SPEC R5 and checkKeys' in the same pass, with the default
-// codec's struct decoder; it reports false where it cannot, having maybe
-// written to v.
-func decodeCheckedStruct(codec Codec, raw []byte, v any, maxDepth int, strict bool, required []string) bool {
-	if _, ok := codec.(jsoniterCodec); !ok {
-		return false
-	}
-	d, p := structDecoderFor(v)
-	return d != nil && d.decodeChecked(raw, p, maxDepth, strict, required)
-}
-
-func decodeParams(raw []byte, v any, pt *paramsType, strict bool, codec Codec) error {
-	if err := checkKeys(raw, pt, strict); err != nil {
-		return err
-	}
-	if err := codec.Unmarshal(raw, v); err != nil {
-		if err := decodeStd(raw, v); err != nil {
-			return err
-		}
-	}
-	return validate(v)
+	return names
 }
 
 // validate calls v's Validate method, if it has one, and makes its error a
 // parameter error.
 func validate(v any) error {
-	if val, ok := v.(interface{ Validate() error }); ok {
-		if err := val.Validate(); err != nil {
-			if e := asError(err); e != nil {
-				return e
-			}
-			e := ParameterError(CodeInvalidParameter, "", err.Error())
-			e.Err = err
-			return e
-		}
-	}
-	return nil
-}
-
-// decodeStd decodes with encoding/json into a fresh value, for its precise
-// errors: the faster codec's are only strings. Where encoding/json accepts
-// what the codec did not, its result stands.
-func decodeStd(raw []byte, v any) error {
-	fresh := reflect.New(reflect.TypeOf(v).Elem())
-	err := json.Unmarshal(raw, fresh.Interface())
-	if err == nil {
-		reflect.ValueOf(v).Elem().Set(fresh.Elem())
+	val, ok := v.(interface{ Validate() error })
+	if !ok {
 		return nil
 	}
-	var typeErr *json.UnmarshalTypeError
-	if errors.As(err, &typeErr) {
-		e := ParameterError(CodeInvalidParameterType, typeErr.Field, fmt.Sprintf("`%s` should be %s", typeErr.Field, describeType(typeErr.Type)))
-		if typeErr.Field == "" {
-			e.Message = "The parameters should be " + describeType(typeErr.Type)
-		}
-		e.Err = err
+	err := val.Validate()
+	if err == nil {
+		return nil
+	}
+	if e := asError(err); e != nil {
 		return e
 	}
-	e := ParameterError(CodeInvalidParameter, "", strings.TrimPrefix(err.Error(), "json: "))
+	return &Error{Status: StatusParameterError, Code: CodeInvalidParameter, Message: err.Error(), Err: err}
+}
+
+// errUnsupportedType marks an error of the Go type itself, not of the
+// parameters: a programmer's mistake, sent as the 500 envelope.
+var errUnsupportedType = errors.New("envelope: the parameters' type cannot be decoded")
+
+// parameterErrorOf turns an error of github.com/go-json-experiment/json
+// into the parameter-error that says what is wrong, and where; an error of
+// the Go type itself is returned wrapped in errUnsupportedType.
+func parameterErrorOf(err error) error {
+	var syntax *jsontext.SyntacticError
+	var semantic *json.SemanticError
+	var e *Error
+	switch {
+	case errors.As(err, &syntax):
+		field := fieldOf(syntax.JSONPointer)
+		switch {
+		case errors.Is(syntax.Err, jsontext.ErrDuplicateName):
+			e = ParameterError(CodeDuplicateParameter, fmt.Sprintf("`%s` is given more than once", field))
+		case syntax.Err != nil && syntax.Err.Error() == "invalid UTF-8":
+			e = ParameterError(CodeInvalidUTF8, fmt.Sprintf("The parameters are not valid UTF-8 at byte %d", syntax.ByteOffset))
+		case syntax.Err != nil && strings.HasPrefix(syntax.Err.Error(), "invalid surrogate pair"):
+			e = ParameterError(CodeInvalidUTF8, fmt.Sprintf("The parameters have a lone UTF-16 surrogate at byte %d", syntax.ByteOffset))
+		case syntax.Err != nil && strings.HasSuffix(syntax.Err.Error(), "after top-level value"):
+			e = ParameterError(CodeTrailingData, fmt.Sprintf("Unexpected data after the parameters object at byte %d", syntax.ByteOffset))
+		case errors.Is(syntax.Err, io.ErrUnexpectedEOF):
+			e = ParameterError(CodeMalformedJSON, "Malformed JSON: the parameters end before the object does")
+		default:
+			e = ParameterError(CodeMalformedJSON, fmt.Sprintf("Malformed JSON at byte %d: %v", syntax.ByteOffset, syntax.Err))
+		}
+		e = e.WithField(field)
+	case errors.As(err, &semantic):
+		field := fieldOf(semantic.JSONPointer)
+		switch {
+		case errors.Is(semantic.Err, json.ErrUnknownName):
+			e = ParameterError(CodeUnknownParameter, fmt.Sprintf("`%s` is not a parameter of this action", field))
+		case semantic.JSONKind == 0:
+			return fmt.Errorf("%w: %w", errUnsupportedType, err)
+		case semantic.GoType != nil && field == "":
+			e = ParameterError(CodeParametersNotObject, "The parameters should be "+describeType(semantic.GoType))
+		case semantic.GoType != nil && (semantic.Err == nil || isRangeOrSyntax(semantic.Err)):
+			e = ParameterError(CodeInvalidParameterType, fmt.Sprintf("`%s` should be %s", field, describeType(semantic.GoType)))
+		default:
+			e = ParameterError(CodeInvalidParameter, fmt.Sprintf("`%s` is not valid: %v", field, causeOf(semantic)))
+		}
+		e = e.WithField(field)
+	default:
+		e = ParameterError(CodeMalformedJSON, "Malformed JSON: "+err.Error())
+	}
 	e.Err = err
 	return e
 }
 
-// checkKeys reports unknown keys in strict mode, then missing required ones.
-// Keys match fields as encoding/json matches them: exactly, else without
-// regard to case.
-func checkKeys(raw []byte, pt *paramsType, strict bool) *Error {
-	if !strict && len(pt.required) == 0 {
-		return nil
+// isRangeOrSyntax reports whether a number or string could not be
+// converted to the Go type: the client sent a value of the wrong type.
+func isRangeOrSyntax(err error) bool {
+	msg := err.Error()
+	return msg == "value out of range" || msg == "invalid syntax"
+}
+
+func causeOf(e *json.SemanticError) string {
+	if e.Err != nil {
+		return e.Err.Error()
 	}
-	var present []string
-	var unknown string
-	forEachTopLevelKey(raw, func(key string, null bool) {
-		if strict && unknown == "" && !pt.isKnown(key) {
-			unknown = key
+	return e.Error()
+}
+
+// fieldOf writes a JSON Pointer as a path of names joined by dots:
+// /to/0 becomes to.0.
+func fieldOf(p jsontext.Pointer) string {
+	var b strings.Builder
+	for name := range p.Tokens() {
+		if b.Len() > 0 {
+			b.WriteByte('.')
 		}
-		if !null {
-			present = append(present, key)
-		}
-	})
-	if unknown != "" {
-		return ParameterError(CodeUnknownParameter, unknown, fmt.Sprintf("`%s` is not a parameter of this action", unknown))
+		b.WriteString(name)
 	}
-	for _, name := range pt.required {
-		if !slices.ContainsFunc(present, func(key string) bool { return strings.EqualFold(key, name) }) {
-			return ParameterError(CodeMissingParameter, name, fmt.Sprintf("`%s` parameter is required but is missing", name))
-		}
-	}
-	return nil
+	return b.String()
 }
 
 func describeType(t reflect.Type) string {

@@ -71,12 +71,13 @@ func (w wire) object(t *testing.T) map[string]any {
 	return m
 }
 
-// serve runs h inside an Exchange, as the Envelope middleware does.
+// serve runs h inside Wrap, as the Envelope middleware does.
 func serve(h http.Handler, opts *Options, r *http.Request) *httptest.ResponseRecorder {
 	rec := httptest.NewRecorder()
-	ex := NewExchange(rec, r, opts)
-	h.ServeHTTP(ex, ex.Request())
-	ex.Finish()
+	if opts == nil {
+		opts = &Options{}
+	}
+	Wrap(h, *opts).ServeHTTP(rec, r)
 	return rec
 }
 

@@ -47,10 +47,17 @@ func NewError(code, message string) *Error {
 	return &Error{Status: StatusError, Code: code, Message: message}
 }
 
-// ParameterError returns a parameter-error about field (empty when no single
-// field is at fault).
-func ParameterError(code, field, message string) *Error {
-	return &Error{Status: StatusParameterError, Code: code, Field: field, Message: message}
+// ParameterError returns a parameter-error; [Error.WithField] names the
+// parameter at fault.
+func ParameterError(code, message string) *Error {
+	return &Error{Status: StatusParameterError, Code: code, Message: message}
+}
+
+// WithField returns a copy of e that names field as the parameter at fault.
+func (e *Error) WithField(field string) *Error {
+	c := *e
+	c.Field = field
+	return &c
 }
 
 // ValidationError returns a validation-error that lists, per field, the

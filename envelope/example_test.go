@@ -83,9 +83,9 @@ func ExamplePagination() {
 	// {Page:2 PerPage:60 TotalPages:2 TotalRecords:97} offset 60
 }
 
-func ExampleNewExchange() {
-	// This is what the Envelope middleware does: the handler below writes
-	// its own status and body, and the Exchange turns them into an envelope.
+func ExampleWrap() {
+	// The handler below writes its own status and body, as handlers did
+	// before the toolkit; Wrap turns them into an envelope.
 	legacy := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusNotFound)
@@ -93,9 +93,7 @@ func ExampleNewExchange() {
 	})
 	r := httptest.NewRequest(http.MethodPost, "/api/v1/messages/deliveries", nil)
 	rec := httptest.NewRecorder()
-	ex := envelope.NewExchange(rec, r, nil)
-	legacy.ServeHTTP(ex, ex.Request())
-	ex.Finish()
+	envelope.Wrap(legacy, envelope.Options{}).ServeHTTP(rec, r)
 	show(rec)
 	// Output:
 	// 200 {"status":"not-found","time":T,"flags":{},"data":{"code":"NotFound","message":"no such delivery"}}

@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"math"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -51,10 +53,10 @@ func TestReadParams(t *testing.T) {
 		{name: "empty form", contentType: "application/x-www-form-urlencoded", body: ``, want: `{}`},
 		{name: "multipart", contentType: mpType, body: mpBody, want: `{"to":["a"]}`},
 		{name: "malformed", contentType: "application/json", body: `{"a":}`, code: CodeMalformedJSON, message: "byte 5"},
-		{name: "unterminated", contentType: "application/json", body: `{"a":"x`, code: CodeMalformedJSON, message: "end of input"},
-		{name: "single quotes", contentType: "application/json", body: `{'a':1}`, code: CodeMalformedJSON, message: "string key"},
+		{name: "unterminated", contentType: "application/json", body: `{"a":"x`, code: CodeMalformedJSON, message: "end before the object does"},
+		{name: "single quotes", contentType: "application/json", body: `{'a':1}`, code: CodeMalformedJSON, message: "byte 1"},
 		{name: "leading zero", contentType: "application/json", body: `{"a":01}`, code: CodeMalformedJSON},
-		{name: "raw control character", contentType: "application/json", body: "{\"a\":\"\x01\"}", code: CodeMalformedJSON, message: "control characters"},
+		{name: "raw control character", contentType: "application/json", body: "{\"a\":\"\x01\"}", code: CodeMalformedJSON, message: "control character"},
 		{name: "array", contentType: "application/json", body: `[1,2]`, code: CodeParametersNotObject, message: "not an array"},
 		{name: "string", contentType: "application/json", body: `"x"`, code: CodeParametersNotObject, message: "not a string"},
 		{name: "null", contentType: "application/json", body: `null`, code: CodeParametersNotObject, message: "not null"},
@@ -143,20 +145,71 @@ func TestReadParamsMaxBytesReader(t *testing.T) {
 	assert.Contains(t, e.Message, "8 bytes")
 }
 
-func TestParamsStoredBySetParams(t *testing.T) {
-	r := post(`{"ignored":true}`)
-	r = SetParams(r, []byte(`{"a":1}`))
-	got, err := Params(r, ParamsOptions{})
+// TestReadParamsPutsTheBodyBack: a handler after ReadParams reads the body
+// as the client sent it, and Decode takes the checked parameters.
+func TestReadParamsPutsTheBodyBack(t *testing.T) {
+	body := `params=%7B%22a%22%3A1%7D`
+	r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	params, err := ReadParams(r, ParamsOptions{})
 	require.NoError(t, err)
-	assert.Equal(t, `{"a":1}`, string(got))
+	assert.Equal(t, `{"a":1}`, string(params))
+	again, err := io.ReadAll(r.Body)
+	require.NoError(t, err)
+	assert.Equal(t, body, string(again))
+	assert.Equal(t, int64(len(body)), r.ContentLength)
 
-	rec := httptest.NewRecorder()
-	ex := NewExchange(rec, r, nil)
-	inside := ex.Request()
-	assert.Same(t, inside, SetParams(inside, []byte(`{"b":2}`)), "inside the envelope no new request is made")
-	got, err = Params(inside, ParamsOptions{})
+	var p struct {
+		A int `json:"a"`
+	}
+	require.NoError(t, Decode(r, &p), "Decode after the body was read again")
+	assert.Equal(t, 1, p.A)
+	params, err = ReadParams(r, ParamsOptions{})
 	require.NoError(t, err)
-	assert.Equal(t, `{"b":2}`, string(got))
+	assert.Equal(t, `{"a":1}`, string(params), "a second ReadParams reads nothing")
+}
+
+// TestReadParamsExtremeLimits: every size option is safe at its extremes.
+func TestReadParamsExtremeLimits(t *testing.T) {
+	for _, limit := range []int64{math.MaxInt64, math.MinInt64, -1, 0} {
+		params, err := ReadParams(post(`{"a":1}`), ParamsOptions{MaxBytes: limit, MaxDepth: math.MaxInt})
+		require.NoError(t, err, "MaxBytes %d", limit)
+		assert.Equal(t, `{"a":1}`, string(params), "MaxBytes %d", limit)
+	}
+	_, err := ReadParams(post(`{"a":1}`), ParamsOptions{MaxBytes: 1})
+	assert.ErrorIs(t, err, &Error{Status: StatusParameterError, Code: CodeBodyTooLarge})
+	_, err = ReadParams(post(`{"a":[]}`), ParamsOptions{MaxDepth: 1})
+	assert.ErrorIs(t, err, &Error{Status: StatusParameterError, Code: CodeNestingTooDeep})
+}
+
+// slowBody declares a large body and has sent only its first bytes.
+type slowBody struct{ sent []byte }
+
+func (b *slowBody) Read(p []byte) (int, error) {
+	if len(b.sent) == 0 {
+		return 0, io.ErrUnexpectedEOF
+	}
+	n := copy(p, b.sent)
+	b.sent = b.sent[n:]
+	return n, nil
+}
+
+// TestBodyMemoryGrowsWithWhatArrives: a client that declares 1 MiB and
+// sends a few bytes gets no 1 MiB buffer.
+func TestBodyMemoryGrowsWithWhatArrives(t *testing.T) {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	const n = 50
+	for range n {
+		r := httptest.NewRequest(http.MethodPost, "/", &slowBody{sent: []byte(`{"a":`)})
+		r.ContentLength = 1 << 20
+		_, err := ReadParams(r, ParamsOptions{})
+		require.ErrorIs(t, err, &Error{Status: StatusParameterError, Code: CodeIncompleteBody})
+	}
+	runtime.ReadMemStats(&after)
+	perRequest := (after.TotalAlloc - before.TotalAlloc) / n
+	assert.Less(t, perRequest, uint64(64<<10), "bytes allocated per request for a 5-byte body declared as 1 MiB")
 }
 
 type countingReader struct {

@@ -2,7 +2,6 @@ package envelope
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"mime"
 	"net/http"
@@ -11,6 +10,9 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 var errCaptureTooLarge = errors.New("envelope: the wrapped handler's response is larger than Options.MaxCapturedBytes")
@@ -19,11 +21,11 @@ var errCaptureTooLarge = errors.New("envelope: the wrapped handler's response is
 const maxMessageBytes = 1024
 
 // translate turns what a wrapped handler wrote into an answer (SPEC W1).
-func (ex *Exchange) translate() answer {
+func (ex *exchange) translate() answer {
 	if ex.overflow {
 		return answer{err: internalError(errCaptureTooLarge)}
 	}
-	code, body := ex.code, bytes.TrimSpace(ex.captured())
+	code, body := ex.code, bytes.TrimSpace(ex.capture)
 	isJSON := isJSONBody(contentTypeOf(ex.w.Header()), body)
 	if code >= 200 && code < 300 {
 		switch {
@@ -113,8 +115,12 @@ func isJSONBody(contentType string, body []byte) bool {
 			return false
 		}
 	}
-	return len(body) > 0 && (fastValid(body) || utf8.Valid(body) && json.Valid(body))
+	return len(body) > 0 && jsontext.Value(body).IsValid(lenient)
 }
+
+// lenient reads what a wrapped handler wrote as encoding/json v1 would
+// have written it: a name may come twice. Invalid UTF-8 is still refused.
+var lenient = jsontext.AllowDuplicateNames(true)
 
 // messageFrom takes the message of an error body: a JSON object's "message"
 // or "error" string, else the text itself.
@@ -124,7 +130,7 @@ func messageFrom(body []byte, isJSON bool) string {
 			Message any `json:"message"`
 			Error   any `json:"error"`
 		}
-		if json.Unmarshal(body, &m) == nil {
+		if json.Unmarshal(body, &m, lenient) == nil {
 			for _, v := range []any{m.Message, m.Error} {
 				if s, ok := v.(string); ok && s != "" {
 					return truncate(s)
@@ -137,9 +143,9 @@ func messageFrom(body []byte, isJSON bool) string {
 
 func validationErrorsFrom(body []byte) map[string][]string {
 	var m struct {
-		Errors map[string]json.RawMessage `json:"errors"`
+		Errors map[string]jsontext.Value `json:"errors"`
 	}
-	if json.Unmarshal(body, &m) != nil || m.Errors == nil {
+	if json.Unmarshal(body, &m, lenient) != nil || m.Errors == nil {
 		return nil
 	}
 	out := make(map[string][]string, len(m.Errors))

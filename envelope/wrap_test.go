@@ -40,7 +40,7 @@ func TestWrappedHandlers(t *testing.T) {
 		{name: "text 200 becomes a string", handler: func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/plain")
 			w.Write([]byte("hello <world>\n"))
-		}, code: 200, status: StatusSuccess, data: `"hello \u003cworld\u003e"`},
+		}, code: 200, status: StatusSuccess, data: `"hello <world>"`},
 		{name: "text that looks like JSON stays text", handler: func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/plain")
 			w.Write([]byte("123"))

@@ -1,13 +1,18 @@
 package envelope
 
 import (
+	"errors"
+	"fmt"
 	"log/slog"
 	"math"
 	"net/http"
+	"runtime/debug"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
-	"unsafe"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // Options controls how envelopes are written. The zero value is ready to use.
@@ -27,7 +32,7 @@ type Options struct {
 	// middleware: action, status, time and request ID.
 	AccessLog *slog.Logger
 	// MaxCapturedBytes bounds what a wrapped handler may write before its
-	// answer becomes the 500 envelope; 0 means 8 MiB.
+	// answer becomes the 500 envelope; 0 or less means 8 MiB.
 	MaxCapturedBytes int
 }
 
@@ -90,9 +95,8 @@ var (
 	noSniff         = []string{"nosniff"}
 )
 
-// Headers the envelope owns besides Content-Type and Content-Length, which
-// it always sets: a wrapped handler's values for them are removed. Leaving
-// out the two it sets saves two deletions of keys it adds again.
+// ownedHeaders are the headers the envelope owns besides Content-Type and
+// Content-Length, which it always sets: a wrapped handler's values are removed.
 var ownedHeaders = []string{"Content-Encoding", "Content-Range", "Transfer-Encoding", "Trailer", "Retry-After"}
 
 var buffers = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
@@ -100,69 +104,58 @@ var buffers = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b 
 // maxPooledBuffer keeps one huge answer from pinning its buffer forever.
 const maxPooledBuffer = 1 << 20
 
-// answer is what an envelope says: a status with data, or an error.
+// answer is what an envelope says: data, or an error.
 type answer struct {
 	data    any
 	rawData []byte // JSON already encoded, embedded as it is
 	err     *Error
 }
 
+var errInvalidJSON = errors.New("envelope: the codec wrote invalid JSON")
+
 // send encodes the envelope into a pooled buffer and writes it with one
-// Write. A value the codec cannot encode becomes the 500 envelope, never a
-// truncated 200.
-//
-// length, when not nil, holds the Content-Length header's value, so that
-// an Exchange carries it in its own allocation; bp, when not nil, is the
-// pooled buffer to frame the envelope in, returned to the pool after.
-func (o *Options) send(w http.ResponseWriter, length *lengthHeader, bp *[]byte, elapsed time.Duration, flags []flag, a answer) Status {
-	if bp == nil {
-		bp = buffers.Get().(*[]byte)
+// Write. A value that cannot be encoded, or whose encoding panics, becomes
+// the 500 envelope: never a truncated or invalid 200.
+func (o *Options) send(w http.ResponseWriter, elapsed time.Duration, flags []flag, a answer) Status {
+	if a.err != nil && a.err.status() == StatusInternalServerError && a.err.Err != nil {
+		o.logger().Error("envelope: unanticipated error", "error", a.err.Err)
 	}
+	bp := buffers.Get().(*[]byte)
 	buf, status, err := o.appendEnvelope((*bp)[:0], elapsed, flags, a)
 	if err != nil {
 		o.logger().Error("envelope: cannot encode the answer", "status", status, "error", err)
 		a = answer{err: internalError(err)}
-		if buf, status, err = o.appendEnvelope((*bp)[:0], elapsed, nil, a); err != nil {
-			// The codec cannot even encode the generic error's strings:
-			// the client still gets a whole envelope, framed by hand.
+		buf, status, err = o.appendEnvelope((*bp)[:0], elapsed, nil, a)
+		if err != nil {
+			// The codec cannot even encode the generic error: the client
+			// still gets a whole envelope, framed without it.
 			buf, status = o.appendBareInternalError((*bp)[:0], elapsed), StatusInternalServerError
 		}
 	}
-	writeFramed(w, length, buf, status, a.err)
-	recycle(bp, buf)
+	writeFramed(w, buf, status, a.err)
+	if cap(buf) <= maxPooledBuffer {
+		*bp = buf[:0]
+		buffers.Put(bp)
+	}
 	return status
 }
 
 // writeFramed writes buf, a whole envelope of status, with its headers:
 // those the envelope owns replace the handler's. e is the envelope's error,
 // or nil.
-func writeFramed(w http.ResponseWriter, length *lengthHeader, buf []byte, status Status, e *Error) {
+func writeFramed(w http.ResponseWriter, buf []byte, status Status, e *Error) {
 	h := w.Header()
-	if len(h) != 0 {
-		for _, k := range ownedHeaders {
-			delete(h, k)
-		}
+	for _, k := range ownedHeaders {
+		delete(h, k)
 	}
 	h["Content-Type"] = jsonContentType
 	h["X-Content-Type-Options"] = noSniff
-	if length == nil {
-		length = new(lengthHeader)
-	}
-	h["Content-Length"] = length.set(len(buf))
+	h["Content-Length"] = []string{strconv.Itoa(len(buf))}
 	if e != nil && status == StatusServiceUnavailable && e.RetryAfter > 0 {
 		h["Retry-After"] = []string{strconv.FormatInt(int64(math.Ceil(e.RetryAfter.Seconds())), 10)}
 	}
 	w.WriteHeader(status.HTTPStatus()) //envelopevet:allow the envelope writer is the one place that sets the status
 	w.Write(buf)                       //envelopevet:allow the envelope writer is the one place that writes the body
-}
-
-// recycle returns bp to the pool holding buf, the memory it grew into,
-// unless that is too large to keep.
-func recycle(bp *[]byte, buf []byte) {
-	if cap(buf) <= maxPooledBuffer {
-		*bp = buf[:0]
-		buffers.Put(bp)
-	}
 }
 
 // appendBareInternalError appends the generic 500 envelope without the
@@ -172,70 +165,68 @@ func (o *Options) appendBareInternalError(dst []byte, elapsed time.Duration) []b
 	dst = append(dst, `{"status":"internal-server-error","time":`...)
 	dst = o.appendTime(dst, elapsed)
 	dst = append(dst, `,"flags":{},"data":{"code":`...)
-	dst = strconv.AppendQuote(dst, e.Code)
+	dst = appendQuoted(dst, e.Code)
 	dst = append(dst, `,"message":`...)
-	dst = strconv.AppendQuote(dst, e.Message)
+	dst = appendQuoted(dst, e.Message)
 	return append(dst, "}}"...)
 }
 
-// lengthHeader is a Content-Length header value and the digits it is made
-// of: one allocation, or none inside an Exchange, where strconv.Itoa and
-// the slice would be two.
-type lengthHeader struct {
-	value  [1]string
-	digits [20]byte
-}
-
-// set returns the header value for n. It is called once per lengthHeader:
-// the string it returns shares the digits' memory.
-func (lh *lengthHeader) set(n int) []string {
-	b := strconv.AppendInt(lh.digits[:0], int64(n), 10)
-	lh.value[0] = unsafe.String(&b[0], len(b))
-	return lh.value[:]
-}
-
 // appendEnvelope frames the envelope by hand, so that its keys keep their
-// order and only data and flags go through the codec.
-func (o *Options) appendEnvelope(dst []byte, elapsed time.Duration, flags []flag, a answer) ([]byte, Status, error) {
-	status := StatusSuccess
+// order and only values from the handler go through the codec. A panic in
+// the codec (a MarshalJSON method's, say) is returned as an error, except
+// http.ErrAbortHandler, which aborts as it should.
+func (o *Options) appendEnvelope(dst []byte, elapsed time.Duration, flags []flag, a answer) (out []byte, status Status, err error) {
+	status = StatusSuccess
 	if a.err != nil {
 		status = a.err.status()
 		if !knownStatus(status) || status == StatusSuccess {
 			return dst, status, errUnknownStatus{status}
 		}
 	}
-	dst, err := o.appendHead(dst, status, elapsed, flags)
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			out, err = dst, fmt.Errorf("envelope: panic while encoding: %v\n%s", v, debug.Stack())
+		}
+	}()
+	out = append(dst, `{"status":"`...)
+	out = append(out, status...)
+	out = append(out, `","time":`...)
+	out = o.appendTime(out, elapsed)
+	out = append(out, `,"flags":`...)
+	if out, err = o.appendFlags(out, flags); err != nil {
+		return dst, status, err
+	}
+	out = append(out, `,"data":`...)
+	switch {
+	case a.err != nil:
+		out, err = o.appendErrorData(out, a.err)
+	case a.rawData != nil:
+		out = append(out, a.rawData...)
+	default:
+		out, err = o.appendValue(out, a.data)
+	}
 	if err != nil {
 		return dst, status, err
 	}
-	switch {
-	case a.err != nil:
-		dst, err = o.appendErrorData(dst, a.err)
-	case a.rawData != nil:
-		dst = append(dst, a.rawData...)
-	default:
-		dst, err = o.codec().AppendJSON(dst, a.data)
-	}
-	return append(dst, '}'), status, err
+	return append(out, '}'), status, nil
 }
 
-// appendHead appends the envelope up to its data: the status, the time,
-// the flags and the data's key.
-func (o *Options) appendHead(dst []byte, status Status, elapsed time.Duration, flags []flag) ([]byte, error) {
-	dst = append(dst, `{"status":"`...)
-	dst = append(dst, status...)
-	dst = append(dst, `","time":`...)
-	dst = o.appendTime(dst, elapsed)
-	dst = append(dst, `,"flags":`...)
-	if len(flags) == 0 {
-		dst = append(dst, "{}"...)
-	} else {
-		var err error
-		if dst, err = appendFlags(dst, o.codec(), flags); err != nil {
-			return dst, err
-		}
+// appendValue appends v through the codec. What a codec other than
+// DefaultCodec writes is checked: a client never gets invalid JSON.
+func (o *Options) appendValue(dst []byte, v any) ([]byte, error) {
+	c := o.codec()
+	start := len(dst)
+	out, err := c.AppendJSON(dst, v)
+	if err != nil {
+		return dst, err
 	}
-	return append(dst, `,"data":`...), nil
+	if c != DefaultCodec && !jsontext.Value(out[start:]).IsValid() {
+		return dst, fmt.Errorf("%w: %T of %T", errInvalidJSON, c, v)
+	}
+	return out, nil
 }
 
 // flag is one of the envelope's flags.
@@ -244,29 +235,41 @@ type flag struct {
 	value any
 }
 
-// appendFlags writes the flags as encoding/json writes a map[string]any:
-// keys sorted, each value through the codec. Framed here, they cost no map
-// and none of the allocations of the codecs' sorted map encoders.
-func appendFlags(dst []byte, c Codec, flags []flag) ([]byte, error) {
-	// Insertion sort: there are one or two flags.
-	for i := 1; i < len(flags); i++ {
-		for j := i; j > 0 && flags[j].name < flags[j-1].name; j-- {
-			flags[j], flags[j-1] = flags[j-1], flags[j]
-		}
+// appendFlags writes the flags as an object with sorted keys, each value
+// through the codec.
+func (o *Options) appendFlags(dst []byte, flags []flag) ([]byte, error) {
+	if len(flags) == 0 {
+		return append(dst, "{}"...), nil
 	}
+	slices.SortFunc(flags, func(a, b flag) int {
+		switch {
+		case a.name < b.name:
+			return -1
+		case a.name > b.name:
+			return 1
+		}
+		return 0
+	})
 	dst = append(dst, '{')
 	for i, f := range flags {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendString(dst, f.name)
+		dst = appendQuoted(dst, f.name)
 		dst = append(dst, ':')
 		var err error
-		if dst, err = c.AppendJSON(dst, f.value); err != nil {
+		if dst, err = o.appendValue(dst, f.value); err != nil {
 			return dst, err
 		}
 	}
 	return append(dst, '}'), nil
+}
+
+// appendQuoted appends s as a JSON string. Invalid UTF-8 is written as
+// U+FFFD, which is what jsontext.AppendQuote's error reports.
+func appendQuoted(dst []byte, s string) []byte {
+	out, _ := jsontext.AppendQuote(dst, s)
+	return out
 }
 
 // appendErrorData writes code, message and field first, then the error's
@@ -276,30 +279,21 @@ func (o *Options) appendErrorData(dst []byte, e *Error) ([]byte, error) {
 	if e.status() == StatusInternalServerError && !o.Development {
 		e = internalError(nil)
 	}
-	c := o.codec()
-	var err error
 	dst = append(dst, `{"code":`...)
-	if dst, err = c.AppendJSON(dst, e.Code); err != nil {
-		return dst, err
-	}
+	dst = appendQuoted(dst, e.Code)
 	dst = append(dst, `,"message":`...)
-	if dst, err = c.AppendJSON(dst, e.Message); err != nil {
-		return dst, err
-	}
+	dst = appendQuoted(dst, e.Message)
 	if e.Field != "" {
 		dst = append(dst, `,"field":`...)
-		if dst, err = c.AppendJSON(dst, e.Field); err != nil {
-			return dst, err
-		}
+		dst = appendQuoted(dst, e.Field)
 	}
 	attrs := e.Attributes
 	if o.Development && e.Err != nil && e.status() == StatusInternalServerError {
 		attrs = withAttribute(attrs, "cause", e.Err.Error())
 	}
-	if len(attrs) > 0 {
-		if dst, err = appendAttributes(dst, c, attrs); err != nil {
-			return dst, err
-		}
+	var err error
+	if dst, err = o.appendAttributes(dst, attrs); err != nil {
+		return dst, err
 	}
 	if e.Errors != nil || e.status() == StatusValidationError {
 		dst = append(dst, `,"errors":`...)
@@ -307,7 +301,7 @@ func (o *Options) appendErrorData(dst []byte, e *Error) ([]byte, error) {
 		if errs == nil {
 			errs = map[string][]string{}
 		}
-		if dst, err = c.AppendJSON(dst, errs); err != nil {
+		if dst, err = o.appendValue(dst, errs); err != nil {
 			return dst, err
 		}
 	}
@@ -317,30 +311,26 @@ func (o *Options) appendErrorData(dst []byte, e *Error) ([]byte, error) {
 // reservedDataKeys are written by appendErrorData itself.
 var reservedDataKeys = map[string]bool{"code": true, "message": true, "field": true, "errors": true}
 
-func appendAttributes(dst []byte, c Codec, attrs map[string]any) ([]byte, error) {
-	clean := attrs
+// appendAttributes appends the attributes as members of the object being
+// written, keys sorted, leaving out the reserved ones.
+func (o *Options) appendAttributes(dst []byte, attrs map[string]any) ([]byte, error) {
+	keys := make([]string, 0, len(attrs))
 	for k := range attrs {
-		if reservedDataKeys[k] {
-			clean = make(map[string]any, len(attrs))
-			for k, v := range attrs {
-				if !reservedDataKeys[k] {
-					clean[k] = v
-				}
-			}
-			break
+		if !reservedDataKeys[k] {
+			keys = append(keys, k)
 		}
 	}
-	if len(clean) == 0 {
-		return dst, nil
+	slices.Sort(keys)
+	for _, k := range keys {
+		dst = append(dst, ',')
+		dst = appendQuoted(dst, k)
+		dst = append(dst, ':')
+		var err error
+		if dst, err = o.appendValue(dst, attrs[k]); err != nil {
+			return dst, err
+		}
 	}
-	start := len(dst)
-	dst, err := c.AppendJSON(dst, clean)
-	if err != nil {
-		return dst[:start], err
-	}
-	// Splice the object's members in: {"a":1} becomes ,"a":1
-	dst[start] = ','
-	return dst[:len(dst)-1], nil
+	return dst, nil
 }
 
 func withAttribute(attrs map[string]any, k string, v any) map[string]any {

@@ -79,7 +79,7 @@ func TestEnvelopeFraming(t *testing.T) {
 		{
 			name:    "success with data",
 			handler: func(w http.ResponseWriter, r *http.Request) { Success(w, r, result{1, "a<b"}) },
-			code:    200, status: StatusSuccess, data: `{"id":1,"name":"a\u003cb"}`, flags: `{}`,
+			code:    200, status: StatusSuccess, data: `{"id":1,"name":"a<b"}`, flags: `{}`,
 		},
 		{
 			name:    "nothing written is success with null data",
@@ -117,7 +117,7 @@ func TestEnvelopeFraming(t *testing.T) {
 		{
 			name: "parameter error names the field",
 			handler: func(w http.ResponseWriter, r *http.Request) {
-				Fail(w, r, ParameterError(CodeMissingParameter, "to", "`to` is missing"))
+				Fail(w, r, ParameterError(CodeMissingParameter, "`to` is missing").WithField("to"))
 			},
 			code: 200, status: StatusParameterError,
 			data:  `{"code":"MissingParameter","message":"` + "`to` is missing" + `","field":"to"}`,
@@ -263,7 +263,7 @@ func TestErrorsIs(t *testing.T) {
 	assert.NotErrorIs(t, err, ErrAccessDenied)
 	assert.ErrorIs(t, NewError("NoRecipients", "x"), &Error{Code: "NoRecipients"})
 	assert.ErrorIs(t, ValidationError("", nil), ErrValidation)
-	assert.ErrorIs(t, ParameterError("X", "f", "m"), ErrParameter)
+	assert.ErrorIs(t, ParameterError("X", "m").WithField("f"), ErrParameter)
 	assert.ErrorIs(t, Unavailable("m", 0), ErrUnavailable)
 	assert.ErrorIs(t, AccessDenied("X", "m"), ErrAccessDenied)
 

@@ -260,16 +260,16 @@ type aliasingCodec struct{ envelope.Codec }
 
 type rawParams struct{ Raw []byte }
 
-func (c aliasingCodec) Unmarshal(data []byte, v any) error {
+func (c aliasingCodec) Unmarshal(data []byte, v any, opts envelope.UnmarshalOptions) error {
 	if p, ok := v.(*rawParams); ok {
 		p.Raw = data
 		return nil
 	}
-	return c.Codec.Unmarshal(data, v)
+	return c.Codec.Unmarshal(data, v, opts)
 }
 
-// The body is read into a pooled buffer, reused by the next request: what
-// a handler or codec may keep must not change under it.
+// What a handler or codec keeps of the parameters must not change under it
+// when the next request comes.
 func TestKeptParamsOutliveTheirRequest(t *testing.T) {
 	var kept []string
 	var mu sync.Mutex
@@ -277,7 +277,7 @@ func TestKeptParamsOutliveTheirRequest(t *testing.T) {
 	handlers := map[string]http.Handler{
 		"Params hands out the bytes": middleware.NewChain(middleware.Envelope(middleware.EnvelopeOptions{}), middleware.Params(middleware.ParamsOptions{})).
 			Then(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				raw, err := envelope.Params(r, envelope.ParamsOptions{})
+				raw, err := envelope.ReadParams(r, envelope.ParamsOptions{})
 				require.NoError(t, err)
 				defer func() { keep(unsafeString(raw)) }()
 				envelope.Success(w, r, nil)

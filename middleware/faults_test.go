@@ -150,7 +150,7 @@ func TestFaultPanicsUnderConcurrency(t *testing.T) {
 	assert.Equal(t, int64(internal), panics.Load())
 }
 
-// failingCodec is the standard codec, except that it fails to encode the
+// failingCodec is the default codec, except that it fails to encode the
 // values fail picks.
 type failingCodec struct{ fail func(v any) bool }
 
@@ -160,11 +160,11 @@ func (c failingCodec) AppendJSON(dst []byte, v any) ([]byte, error) {
 	if c.fail(v) {
 		return append(dst, `{"half":`...), errCodec // and leaves half a value behind
 	}
-	return envelope.StdCodec.AppendJSON(dst, v)
+	return envelope.DefaultCodec.AppendJSON(dst, v)
 }
 
-func (c failingCodec) Unmarshal(data []byte, v any) error {
-	return envelope.StdCodec.Unmarshal(data, v)
+func (c failingCodec) Unmarshal(data []byte, v any, opts envelope.UnmarshalOptions) error {
+	return envelope.DefaultCodec.Unmarshal(data, v, opts)
 }
 
 type poison struct{ Secret string }

@@ -444,7 +444,7 @@ var hostileBodies = []struct {
 	{"a huge integer", `{"name":"x","page":123456789012345678901234567890}`, envelope.CodeInvalidParameterType, "page"},
 	{"an integer with a huge exponent", `{"name":"x","page":1e400}`, envelope.CodeInvalidParameterType, "page"},
 	{"a float out of range", `{"name":"x","ratio":1e400}`, envelope.CodeInvalidParameterType, "ratio"},
-	{"a number out of range in a free field", `{"name":"x","meta":[-1e99999]}`, envelope.CodeInvalidParameterType, "meta"},
+	{"a number out of range in a free field", `{"name":"x","meta":[-1e99999]}`, envelope.CodeInvalidParameterType, "meta.0"},
 	{"a number of 60000 digits", `{"name":"x","page":` + strings.Repeat("9", 60000) + `}`, envelope.CodeInvalidParameterType, "page"},
 	{"a duplicate key", `{"name":"a","name":"b"}`, envelope.CodeDuplicateParameter, "name"},
 	{"a duplicate key spelt with an escape", `{"name":"a","n\u0061me":"b"}`, envelope.CodeDuplicateParameter, "name"},
@@ -528,7 +528,7 @@ func TestHostileParamsAsFormAndElsewhere(t *testing.T) {
 	// The form's params, and only they, reach the action.
 	got := send(t, "?params=%7B%22name%22%3A%22q%22%7D", "application/x-www-form-urlencoded", "params=%7B%22name%22%3A%22form%22%7D")
 	assert.Equal(t, envelope.StatusSuccess, got.Status)
-	assert.JSONEq(t, `{"name":"form","page":0,"ratio":0,"tags":null,"meta":null}`, string(got.Data))
+	assert.JSONEq(t, `{"name":"form","page":0,"ratio":0,"tags":[],"meta":null}`, string(got.Data))
 }
 
 // rawExchange writes a raw request on a new connection and reads the

@@ -10,20 +10,20 @@ import (
 // levels of nesting.
 type ParamsOptions = envelope.ParamsOptions
 
-// Params reads the request's parameters (SPEC R4) before the handler runs,
-// so that a bad body never reaches it: malformed JSON, a value that is not
-// an object, data after it, a body over the limit, an unsupported content
-// type, invalid UTF-8 or nesting too deep each get a parameter-error that
-// says what is wrong (SPEC R5). Handlers find the parameters with
-// envelope.Decode or envelope.Params; typed actions do that themselves.
-// An action right after Params, inside the Envelope middleware, makes that
-// check itself as it decodes the parameters, in one pass over them
-// (envelope.LoadParamsFor): the answers are the same.
+// Params reads and checks the request's parameters (CONTRACT R4) before the
+// handler runs, so that a bad body never reaches it: malformed JSON, a value
+// that is not an object, data after it, a body over the limit, an
+// unsupported content type, invalid UTF-8, a name given twice or nesting
+// too deep each get a parameter-error that says what is wrong (CONTRACT R5).
+//
+// The body is put back as it came: a handler that reads r.Body reads what
+// the client sent, and envelope.Decode takes the parameters without
+// reading them again. Typed actions read their parameters themselves, in
+// one pass that makes the same checks: they need no Params in front.
 func Params(opts ParamsOptions) Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			r, err := envelope.LoadParamsFor(next, r, opts)
-			if err != nil {
+			if _, err := envelope.ReadParams(r, opts); err != nil {
 				envelope.Fail(w, r, err)
 				return
 			}

@@ -40,7 +40,7 @@ func Recover(opts RecoverOptions) Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			var tracker *writeTracker
-			if envelope.FromContext(r.Context()) == nil {
+			if !envelope.Enveloped(r.Context()) {
 				tracker = &writeTracker{ResponseWriter: w}
 				w = tracker
 			}

@@ -178,7 +178,7 @@ func TestSendMessage(t *testing.T) {
 		{"from as a number", `{"to":["ann@example.com"],"from":1,"plain_body":"Hi"}`, "parameter-error", "InvalidParameterType", "from", "`from` should be a string"},
 		{"headers as a list", `{"to":["ann@example.com"],"from":"me@example.com","plain_body":"Hi","headers":["X"]}`, "parameter-error", "InvalidParameterType", "headers", ""},
 		{"attachment data not base64", `{"to":["a@example.com"],"from":"me@example.com","plain_body":"Hi","attachments":[{"name":"a","data":"***"}]}`, "parameter-error", "InvalidParameter", "attachments", ""},
-		{"malformed JSON", `{"to":`, "parameter-error", "MalformedJSON", "", ""},
+		{"malformed JSON", `{"to":`, "parameter-error", "MalformedJSON", "to", ""},
 		{"not an object", `[]`, "parameter-error", "ParametersNotObject", "", ""},
 	}
 	s := newTestServer(t, config{})

@@ -44,7 +44,7 @@ func parseID(raw json.RawMessage) (id int, ok bool, err error) {
 			return i, true, nil
 		}
 	}
-	return 0, false, envelope.ParameterError(envelope.CodeInvalidParameterType, "id", "`id` should be an integer or a string")
+	return 0, false, envelope.ParameterError(envelope.CodeInvalidParameterType, "`id` should be an integer or a string").WithField("id")
 }
 
 // messageNotFound is Postal's answer for an unknown id; like Postal it
@@ -72,7 +72,7 @@ func parseExpansions(raw json.RawMessage) (expansions, error) {
 	}
 	var list []string
 	if json.Unmarshal(raw, &list) != nil {
-		return expansions{}, envelope.ParameterError(envelope.CodeInvalidParameterType, "_expansions", "`_expansions` should be true or an array of strings")
+		return expansions{}, envelope.ParameterError(envelope.CodeInvalidParameterType, "`_expansions` should be true or an array of strings").WithField("_expansions")
 	}
 	ex := expansions{names: make(map[string]bool, len(list))}
 	for _, s := range list {
@@ -303,15 +303,12 @@ type deliveryJSON struct {
 //envelopevet:allow the demo's example of an existing handler, served only through the Envelope wrapper
 func (d *demo) deliveries(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
-	// envelope.Params finds the body the Params middleware has already
-	// read; an old handler would have read r.Body, which is empty by now.
-	raw, err := envelope.Params(r, envelope.ParamsOptions{})
+	// The Params middleware has checked the body and put it back: an old
+	// handler reads it as it always did.
 	var p struct {
 		ID json.RawMessage `json:"id"`
 	}
-	if err == nil {
-		err = json.Unmarshal(raw, &p)
-	}
+	err := json.NewDecoder(r.Body).Decode(&p)
 	if err != nil || len(p.ID) == 0 || string(p.ID) == "null" {
 		w.WriteHeader(http.StatusBadRequest)
 		json.NewEncoder(w).Encode(map[string]string{"error": "`id` parameter is required but is missing"})

@@ -146,8 +146,7 @@ func (d *demo) sendMessage(_ context.Context, p sendMessageParams) (sendResult, 
 	for i, a := range p.Attachments {
 		data, ok := decodeBase64(a.Data)
 		if !ok {
-			return sendResult{}, envelope.ParameterError(envelope.CodeInvalidParameter, "attachments",
-				"`attachments` data should be base64 (attachment "+strconv.Itoa(i+1)+", "+strconv.Quote(a.Name)+")")
+			return sendResult{}, envelope.ParameterError(envelope.CodeInvalidParameter, "`attachments` data should be base64 (attachment "+strconv.Itoa(i+1)+", "+strconv.Quote(a.Name)+")").WithField("attachments")
 		}
 		ct := a.ContentType
 		if ct == "" {
@@ -189,7 +188,7 @@ func (d *demo) sendRaw(_ context.Context, p sendRawParams) (sendResult, error) {
 	}
 	raw, ok := decodeBase64(p.Data)
 	if !ok {
-		return sendResult{}, envelope.ParameterError(envelope.CodeInvalidParameter, "data", "`data` should be base64")
+		return sendResult{}, envelope.ParameterError(envelope.CodeInvalidParameter, "`data` should be base64").WithField("data")
 	}
 	var subject, messageID string
 	if msg, err := mail.ReadMessage(bytes.NewReader(raw)); err == nil {
@@ -210,7 +209,7 @@ func (d *demo) sendRaw(_ context.Context, p sendRawParams) (sendResult, error) {
 }
 
 func missing(field string) *envelope.Error {
-	return envelope.ParameterError(envelope.CodeMissingParameter, field, "`"+field+"` parameter is required but is missing")
+	return envelope.ParameterError(envelope.CodeMissingParameter, "`"+field+"` parameter is required but is missing").WithField(field)
 }
 
 // addresses strips display names, as Postal does, and drops blank entries,
