@@ -12,8 +12,13 @@
 // error is unanticipated and becomes the generic 500 envelope.
 //
 // [Action] turns a typed function into an [http.Handler] that decodes the
-// request's parameters and encodes its result. [Exchange] is the machinery
-// under the Envelope middleware: it times a request, collects its flags and
-// guarantees that exactly one envelope is written, also for handlers that
-// write their own status and body.
+// request's parameters and encodes its result; [Decode] does the decoding
+// for other handlers. [Wrap] (the Envelope middleware) times a request,
+// collects its flags and writes exactly one envelope, also for handlers
+// that write their own status and body.
+//
+// The package owns no JSON engine. Values go through a [Codec]:
+// [DefaultCodec] is github.com/go-json-experiment/json, encoding/json v2's
+// semantics; the packages jsonitercodec and goccycodec are faster adapters
+// whose documentation lists what they give up.
 package envelope

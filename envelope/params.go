@@ -48,10 +48,12 @@ func (o ParamsOptions) maxDepth() int {
 // never carries parameters. The error is always a parameter-error *Error
 // that says what is wrong.
 //
-// The body is put back as it came, for the handler to read again; [Decode]
-// and actions then take the parameters without reading or checking them a
-// second time, within opts' limits. The Params middleware is ReadParams
-// before the handler.
+// The parameters are put back as the body, for the handler to read again:
+// a handler that reads JSON from r.Body reads them whether the client sent
+// JSON or a form (the Content-Type then says application/json). [Decode]
+// and actions take them without reading or checking them a second time,
+// within opts' limits. The Params middleware is ReadParams before the
+// handler.
 func ReadParams(r *http.Request, opts ParamsOptions) ([]byte, error) {
 	if pb, ok := r.Body.(*paramsBody); ok {
 		return pb.params, nil
@@ -63,13 +65,15 @@ func ReadParams(r *http.Request, opts ParamsOptions) ([]byte, error) {
 	if err := checkParams(params, opts.maxDepth()); err != nil {
 		return nil, err
 	}
-	r.Body = &paramsBody{Reader: bytes.NewReader(body), params: params, opts: opts}
-	r.ContentLength = int64(len(body))
+	if len(body) > 0 && &params[0] != &body[0] {
+		r.Header.Set("Content-Type", "application/json")
+	}
+	r.Body = &paramsBody{Reader: bytes.NewReader(params), params: params, opts: opts}
+	r.ContentLength = int64(len(params))
 	return params, nil
 }
 
-// paramsBody is a body ReadParams read and put back, with the parameters
-// it found in it.
+// paramsBody is the parameters ReadParams read, put back as the body.
 type paramsBody struct {
 	*bytes.Reader
 	params []byte

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -302,4 +303,25 @@ func TestPagination(t *testing.T) {
 		assert.Equal(t, c.want, got, "%+v %d %d %d", c.p, c.page, c.perPage, c.total)
 	}
 	assert.Equal(t, 60, Page{Page: 3, PerPage: 30}.Offset())
+}
+
+// TestSetFlagFromSeveralGoroutines: a request's context is shared with
+// the goroutines it starts; each may set a flag (run with -race).
+func TestSetFlagFromSeveralGoroutines(t *testing.T) {
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var wg sync.WaitGroup
+		for i := range 8 {
+			wg.Go(func() {
+				SetFlag(r.Context(), "f"+strconv.Itoa(i), i)
+				SetPage(r.Context(), Pagination{}.Page(i, 10, 100))
+				SetSort(r.Context(), Sort{By: "name", Order: "asc"})
+			})
+		}
+		wg.Wait()
+		Success(w, r, nil)
+	})
+	w := readEnvelope(t, serve(h, nil, post(`{}`)))
+	assert.Len(t, w.Flags, 10)
+	assert.Contains(t, w.Flags, "paginated")
+	assert.Contains(t, w.Flags, "sorted")
 }

@@ -16,9 +16,9 @@ type ParamsOptions = envelope.ParamsOptions
 // unsupported content type, invalid UTF-8, a name given twice or nesting
 // too deep each get a parameter-error that says what is wrong (CONTRACT R5).
 //
-// The body is put back as it came: a handler that reads r.Body reads what
-// the client sent, and envelope.Decode takes the parameters without
-// reading them again. Typed actions read their parameters themselves, in
+// The parameters are put back as a JSON body: a handler that reads r.Body
+// reads them, whether the client sent JSON or a form, and envelope.Decode
+// takes them without reading them again. Typed actions read their parameters themselves, in
 // one pass that makes the same checks: they need no Params in front.
 func Params(opts ParamsOptions) Middleware {
 	return func(next http.Handler) http.Handler {
