@@ -23,6 +23,10 @@ type EnvelopeOptions = envelope.Options
 // With opts.AccessLog set, every request gets an X-Request-Id header and
 // one log line. The ID is made here: one sent by the client is not believed.
 //
+// Over HTTP/2 it reads and throws away what is left of the request's body,
+// up to 8 MiB, before it returns, so that clients that drop an answer when
+// the server resets their upload (curl 7.88) get it.
+//
 // Envelope does not recover panics: put Recover inside it. A second
 // Envelope inside the first one passes requests through.
 func Envelope(opts EnvelopeOptions) Middleware {
@@ -47,6 +51,9 @@ func Envelope(opts EnvelopeOptions) Middleware {
 					slog.Duration("time", time.Since(ex.Start())),
 					slog.String("request_id", requestID))
 			}
+			// Before the handler returns, so that every HTTP/2 client gets
+			// the answer: see drainHTTP2Body.
+			drainHTTP2Body(r)
 		})
 	}
 }
