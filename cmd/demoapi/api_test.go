@@ -558,6 +558,17 @@ func TestPanic(t *testing.T) {
 		assert.Contains(t, data.Message, "debug/panic was called")
 		assert.Contains(t, data.Stack, "debugPanic")
 	})
+	t.Run("production mode shows nothing of it", func(t *testing.T) {
+		s := newTestServer(t, config{DebugPanic: true})
+		r := s.post(t, "debug/panic", `{}`)
+		assert.Equal(t, http.StatusInternalServerError, r.HTTPStatus)
+		require.Equal(t, "internal-server-error", r.Status, r.Raw)
+		assert.Equal(t, "InternalServerError", r.err(t).Code)
+		assert.NotContains(t, r.Raw, debugPanicValue)
+		assert.NotContains(t, r.Raw, "goroutine")
+		assert.NotContains(t, r.Raw, ".go:")
+		assert.Equal(t, `{"code":"InternalServerError","message":"An internal error occurred while processing the request"}`, string(r.Data))
+	})
 	t.Run("needs the key", func(t *testing.T) {
 		s := newTestServer(t, config{Dev: true})
 		r := s.do(t, http.MethodPost, "debug/panic", `{}`, nil)
