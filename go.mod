@@ -8,10 +8,14 @@ require (
 	github.com/json-iterator/go v1.1.12
 	github.com/stretchr/testify v1.12.1
 	go.yaml.in/yaml/v3 v3.0.5
+	golang.org/x/net v0.61.0
 	golang.org/x/tools v0.52.0
 )
 
-require github.com/modern-go/reflect2 v1.0.2 // indirect
+require (
+	github.com/modern-go/reflect2 v1.0.2 // indirect
+	golang.org/x/text v0.43.0 // indirect
+)
 
 require (
 	github.com/golangci/plugin-module-register v0.1.2

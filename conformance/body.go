@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"mime/multipart"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -20,6 +21,12 @@ func (o *Options) field(name string) string {
 	switch name {
 	case "$int_field":
 		return o.IntField
+	case "$int_field_upper":
+		// Another name only where upper case changes it.
+		if upper := strings.ToUpper(o.IntField); upper != o.IntField {
+			return upper
+		}
+		return ""
 	case "$required_field":
 		return o.RequiredField
 	case "$unknown_field":
@@ -48,6 +55,14 @@ func (o *Options) needs(c *Case, live bool) string {
 		return "needs Options.Maintenance"
 	case !c.Maintenance && live && o.InMaintenance:
 		return "the server is in maintenance mode"
+	case c.Production && !o.Production && live:
+		return "needs -production: a server outside development mode"
+	case c.Production && !o.Production:
+		return "needs Options.Production"
+	case c.Strict != nil && *c.Strict && !o.Strict:
+		return "needs -strict: the action rejects unknown fields"
+	case c.Strict != nil && !*c.Strict && o.Strict:
+		return "the action is strict (-strict)"
 	}
 	reqs := []Request{c.Request}
 	if c.Expect.SameAs != nil {
@@ -85,7 +100,7 @@ func (o *Options) needs(c *Case, live bool) string {
 					return "needs -strict: the action rejects unknown fields"
 				}
 			}
-			for _, k := range g.Delete {
+			for _, k := range slices.Concat(g.Delete, g.Repeat) {
 				if o.field(k) == "" {
 					return "needs " + flagFor(k)
 				}
@@ -102,6 +117,8 @@ func flagFor(placeholder string) string {
 	switch placeholder {
 	case "$int_field":
 		return "-int-field: an integer parameter of the action"
+	case "$int_field_upper":
+		return "-int-field: an integer parameter whose name has a lower-case letter"
 	case "$required_field":
 		return "-required-field: a required parameter of the action"
 	case "$panic_action":
@@ -171,7 +188,7 @@ func (o *Options) rawOrParams(g *BodyGen) string {
 // editParams applies Set and Delete to the valid parameters, keeping the
 // rest as the user wrote it.
 func (o *Options) editParams(g *BodyGen) ([]byte, error) {
-	if len(g.Set) == 0 && len(g.Delete) == 0 {
+	if len(g.Set) == 0 && len(g.Delete) == 0 && len(g.Repeat) == 0 {
 		return []byte(o.Params), nil
 	}
 	var m map[string]json.RawMessage
@@ -188,5 +205,24 @@ func (o *Options) editParams(g *BodyGen) ([]byte, error) {
 	for _, k := range g.Delete {
 		delete(m, o.field(k))
 	}
-	return json.Marshal(m)
+	b, err := json.Marshal(m)
+	if err != nil || len(g.Repeat) == 0 {
+		return b, err
+	}
+	// A map cannot hold a name twice: the repeats are written after the
+	// last field, by hand.
+	b = b[:len(b)-1]
+	for _, k := range g.Repeat {
+		name := o.field(k)
+		v, ok := m[name]
+		if !ok {
+			return nil, fmt.Errorf("the valid parameters have no field %q to repeat", name)
+		}
+		key, _ := json.Marshal(name)
+		if len(b) > 1 {
+			b = append(b, ',')
+		}
+		b = append(append(append(b, key...), ':'), v...)
+	}
+	return append(b, '}'), nil
 }

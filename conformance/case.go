@@ -27,6 +27,12 @@ type Case struct {
 	Doc string `yaml:"doc"`
 	// Maintenance marks a case that expects the server in maintenance mode.
 	Maintenance bool `yaml:"maintenance"`
+	// Production marks a case that expects a server outside development
+	// mode (Options.Production).
+	Production bool `yaml:"production"`
+	// Strict, when set, runs the case only against an action whose strict
+	// mode (Options.Strict) is the same.
+	Strict *bool `yaml:"strict"`
 	// Request is what is sent.
 	Request Request `yaml:"request"`
 	// Handler, when set, makes the case run Options.Wrap around a handler
@@ -79,9 +85,10 @@ type Request struct {
 //   - nested: an object holding arrays nested Depth deep.
 //   - invalid_utf8: a JSON object whose string holds bytes that are not UTF-8.
 //
-// Field names may be "$int_field", "$required_field" or "$unknown_field",
-// which stand for Options.IntField, Options.RequiredField and a name no
-// action has.
+// Field names may be "$int_field", "$int_field_upper", "$required_field"
+// or "$unknown_field", which stand for Options.IntField, the same name in
+// upper case (another name: names are case-sensitive), Options.RequiredField
+// and a name no action has.
 type BodyGen struct {
 	// Kind is one of the kinds above.
 	Kind string `yaml:"kind"`
@@ -96,6 +103,9 @@ type BodyGen struct {
 	Set map[string]any `yaml:"set"`
 	// Delete removes fields of the valid parameters.
 	Delete []string `yaml:"delete"`
+	// Repeat writes fields of the valid parameters a second time, with
+	// the same value, after the object's last field: a name given twice.
+	Repeat []string `yaml:"repeat"`
 }
 
 // HandlerSpec describes a plain net/http handler to wrap (SPEC W1, S7).
@@ -139,6 +149,9 @@ type Expect struct {
 	MessageContains string `yaml:"message_contains"`
 	// MessageLacks must not be in data.message (no leaked panic values).
 	MessageLacks string `yaml:"message_lacks"`
+	// NoPanicDetails expects data to show neither a stack trace nor the
+	// panic's value (Options.PanicValue, when given).
+	NoPanicDetails bool `yaml:"no_panic_details"`
 	// Data is JSON that data must equal, byte for byte once compacted: an
 	// embedded body keeps its key order.
 	Data string `yaml:"data"`
@@ -176,12 +189,10 @@ type caseFile struct {
 	Cases []*Case `yaml:"cases"`
 }
 
-//go:generate sh -c "rm -f cases/*.yaml && cp ../testdata/conformance/*.yaml cases/"
-
-// builtin is a copy of testdata/conformance, which go:embed cannot reach;
-// TestEmbeddedCasesMatchTestdata keeps the two the same.
+// builtin is the suite, testdata/*.yaml: the files people read and edit
+// are the ones built in, so that an installed envelopeprobe carries them.
 //
-//go:embed cases/*.yaml
+//go:embed testdata/*.yaml
 var builtin embed.FS
 
 // Areas lists the areas of the built-in suite in the order they run.
@@ -189,7 +200,7 @@ var Areas = []string{"transport", "method", "parameters", "errors", "responses",
 
 // Suite returns the built-in cases, a fresh copy on each call.
 func Suite() []*Case {
-	sub, err := fs.Sub(builtin, "cases")
+	sub, err := fs.Sub(builtin, "testdata")
 	if err != nil {
 		panic(err)
 	}

@@ -120,6 +120,9 @@ func parseEnvelope(body []byte) (*parsed, []string) {
 		return nil, []string{"S1: the body is empty, want one JSON object"}
 	}
 	if !json.Valid(body) {
+		if n := jsonValues(body); n > 1 {
+			return nil, []string{fmt.Sprintf("S1: the body holds %d JSON values, want one: %s", n, excerpt(body))}
+		}
 		return nil, []string{"S1: the body is not one valid JSON value: " + excerpt(body)}
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
@@ -185,6 +188,25 @@ func parseEnvelope(body []byte) (*parsed, []string) {
 		p = append(p, checkErrorData(env, raw)...)
 	}
 	return env, p
+}
+
+// jsonValues is the number of JSON values body holds one after the other,
+// such as two envelopes written to one answer; 0 when it is not a sequence
+// of valid JSON values.
+func jsonValues(body []byte) int {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	n := 0
+	for {
+		var v json.RawMessage
+		err := dec.Decode(&v)
+		if errors.Is(err, io.EOF) {
+			return n
+		}
+		if err != nil {
+			return 0
+		}
+		n++
+	}
 }
 
 // checkErrorData checks S5 for every status but success.
@@ -258,37 +280,56 @@ func excerpt(b []byte) string {
 	return strconv.Quote(s)
 }
 
-// checkHTTPSRequired checks the R2 answer to a plain-HTTP request: a
-// bodyless 308 or 301 to the same host, path and query on https, or 200
-// error HTTPSRequired in reject mode, as mode allows.
-func checkHTTPSRequired(resp *response, sent *url.URL, mode string) []string {
+// checkHTTPSRequired checks the R2 answer to a plain-HTTP request sent to
+// sent: a bodyless 308 or 301 to the same host, path and query on https at
+// the port of target, the HTTPS address (never the plain port the request
+// came in on), or 200 error HTTPSRequired in reject mode, as mode allows.
+// It returns what breaks R2, and apart what a reject-mode envelope breaks
+// of the generic rules, each with its rule.
+func checkHTTPSRequired(resp *response, sent, target *url.URL, mode string) (r2, generic []string) {
 	allowed := map[string][]int{"": {308, 301, 200}, "308": {308}, "301": {301}, "redirect": {308, 301}, "reject": {200}}[mode]
 	if !slices.Contains(allowed, resp.code) {
-		return []string{fmt.Sprintf("got HTTP %d%s, want %s", resp.code, describe(resp), plainAnswers(allowed))}
+		return []string{fmt.Sprintf("got HTTP %d%s, want %s", resp.code, describe(resp), plainAnswers(allowed))}, nil
 	}
 	if resp.code == 200 {
-		p, env := checkGeneric(resp, false)
+		generic, env := checkGeneric(resp, false)
 		if env != nil && (env.status != "error" || env.code != "HTTPSRequired") {
-			p = append(p, fmt.Sprintf("got HTTP 200%s, want %s", describe(resp), plainAnswers(allowed)))
+			r2 = append(r2, fmt.Sprintf("got HTTP 200%s, want %s", describe(resp), plainAnswers(allowed)))
 		}
-		return p
+		return r2, generic
 	}
-	var p []string
 	loc, err := sent.Parse(resp.header.Get("Location"))
 	switch {
 	case resp.header.Get("Location") == "" || err != nil:
-		p = append(p, fmt.Sprintf("the redirect has no usable Location (%q)", resp.header.Get("Location")))
+		r2 = append(r2, fmt.Sprintf("the redirect has no usable Location (%q)", resp.header.Get("Location")))
 	case loc.Scheme != "https":
-		p = append(p, fmt.Sprintf("the redirect goes to %q, not to https", loc))
+		r2 = append(r2, fmt.Sprintf("the redirect goes to %q, not to https", loc))
 	case loc.Hostname() != sent.Hostname():
-		p = append(p, fmt.Sprintf("the redirect goes to host %q, not %q", loc.Hostname(), sent.Hostname()))
+		r2 = append(r2, fmt.Sprintf("the redirect goes to host %q, not %q", loc.Hostname(), sent.Hostname()))
+	case portOf(loc) != portOf(target):
+		came := ""
+		if portOf(loc) == portOf(sent) {
+			came = ", the plain-HTTP port the request came in on"
+		}
+		r2 = append(r2, fmt.Sprintf("the redirect goes to port %s%s, want the HTTPS port %s", portOf(loc), came, portOf(target)))
 	case loc.EscapedPath() != sent.EscapedPath() || loc.RawQuery != sent.RawQuery:
-		p = append(p, fmt.Sprintf("the redirect goes to %q, want the same path and query %q", loc.RequestURI(), sent.RequestURI()))
+		r2 = append(r2, fmt.Sprintf("the redirect goes to %q, want the same path and query %q", loc.RequestURI(), sent.RequestURI()))
 	}
 	if len(resp.body) > 0 {
-		p = append(p, fmt.Sprintf("the redirect has a body (%d bytes), want none", len(resp.body)))
+		r2 = append(r2, fmt.Sprintf("the redirect has a body (%d bytes), want none", len(resp.body)))
 	}
-	return p
+	return r2, nil
+}
+
+// portOf is u's port, or its scheme's default.
+func portOf(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	if u.Scheme == "http" {
+		return "80"
+	}
+	return "443"
 }
 
 func plainAnswers(codes []int) string {

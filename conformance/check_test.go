@@ -54,7 +54,9 @@ func TestCheckGeneric(t *testing.T) {
 		{"chunked", func() *response { r := jsonResponse(200, okBody); r.chunked = true; return r }, "S1: Content-Length is not set"},
 		{"wrong Content-Length", func() *response { r := jsonResponse(200, okBody); r.contentLength = 3; return r }, "S1: Content-Length is 3 but the body has"},
 		{"empty", func() *response { return jsonResponse(200, "") }, "S1: the body is empty"},
-		{"two objects", func() *response { return jsonResponse(200, okBody+okBody) }, "S1: the body is not one valid JSON value"},
+		{"two objects", func() *response { return jsonResponse(200, okBody+okBody) }, "S1: the body holds 2 JSON values, want one"},
+		{"two values", func() *response { return jsonResponse(200, okBody+"\n"+`"more"`) }, "S1: the body holds 2 JSON values, want one"},
+		{"an object and garbage", func() *response { return jsonResponse(200, okBody+"garbage") }, "S1: the body is not one valid JSON value"},
 		{"array", func() *response { return jsonResponse(200, "["+okBody+"]") }, "S1: the body is not a JSON object"},
 		{"key order", func() *response {
 			return jsonResponse(200, `{"status":"success","flags":{},"time":0.1,"data":null}`)
@@ -124,32 +126,41 @@ func TestCheckGeneric(t *testing.T) {
 func TestCheckHTTPSRequired(t *testing.T) {
 	sent, err := url.Parse("http://api.example.test:8080/api/v1/a/b?x=1")
 	require.NoError(t, err)
+	target, err := url.Parse("https://api.example.test:8443/api/v1/a/b")
+	require.NoError(t, err)
 	redirect := func(code int, loc, body string) *response {
 		return &response{code: code, header: http.Header{"Location": {loc}}, body: []byte(body), contentLength: int64(len(body))}
 	}
 	reject := jsonResponse(200, `{"status":"error","time":0,"flags":{},"data":{"code":"HTTPSRequired","message":"Use HTTPS"}}`)
 	tests := []struct {
-		name string
-		resp *response
-		mode string
-		want string
+		name   string
+		resp   *response
+		mode   string
+		target *url.URL
+		want   string
 	}{
-		{"308", redirect(308, "https://api.example.test/api/v1/a/b?x=1", ""), "", ""},
-		{"301 with port", redirect(301, "https://api.example.test:8443/api/v1/a/b?x=1", ""), "", ""},
-		{"reject", reject, "", ""},
-		{"reject when 308 wanted", reject, "308", "got HTTP 200"},
-		{"301 when 308 wanted", redirect(301, "https://api.example.test/api/v1/a/b?x=1", ""), "308", "got HTTP 301"},
-		{"302", redirect(302, "https://api.example.test/api/v1/a/b?x=1", ""), "", "got HTTP 302"},
-		{"to http", redirect(308, "http://api.example.test/api/v1/a/b?x=1", ""), "", "the redirect goes to \"http://"},
-		{"other host", redirect(308, "https://evil.example.test/api/v1/a/b?x=1", ""), "", `the redirect goes to host "evil.example.test"`},
-		{"query dropped", redirect(308, "https://api.example.test/api/v1/a/b", ""), "", "want the same path and query"},
-		{"no Location", redirect(308, "", ""), "", "the redirect has no usable Location"},
-		{"with body", redirect(308, "https://api.example.test/api/v1/a/b?x=1", "<a href>moved</a>"), "", "the redirect has a body"},
-		{"handler ran", jsonResponse(200, okBody), "", `got HTTP 200 with status "success", want 308 to https or 301 to https or 200 error HTTPSRequired`},
+		{"308", redirect(308, "https://api.example.test:8443/api/v1/a/b?x=1", ""), "", target, ""},
+		{"301", redirect(301, "https://api.example.test:8443/api/v1/a/b?x=1", ""), "", target, ""},
+		{"308 to the default port", redirect(308, "https://api.example.test/api/v1/a/b?x=1", ""), "", &url.URL{Scheme: "https", Host: "api.example.test"}, ""},
+		{"443 spelt out", redirect(308, "https://api.example.test:443/api/v1/a/b?x=1", ""), "", &url.URL{Scheme: "https", Host: "api.example.test"}, ""},
+		{"reject", reject, "", target, ""},
+		{"reject when 308 wanted", reject, "308", target, "got HTTP 200"},
+		{"301 when 308 wanted", redirect(301, "https://api.example.test:8443/api/v1/a/b?x=1", ""), "308", target, "got HTTP 301"},
+		{"302", redirect(302, "https://api.example.test:8443/api/v1/a/b?x=1", ""), "", target, "got HTTP 302"},
+		{"to http", redirect(308, "http://api.example.test/api/v1/a/b?x=1", ""), "", target, "the redirect goes to \"http://"},
+		{"other host", redirect(308, "https://evil.example.test/api/v1/a/b?x=1", ""), "", target, `the redirect goes to host "evil.example.test"`},
+		{"back to the plain port", redirect(308, "https://api.example.test:8080/api/v1/a/b?x=1", ""), "", target,
+			"the redirect goes to port 8080, the plain-HTTP port the request came in on, want the HTTPS port 8443"},
+		{"to the default port", redirect(308, "https://api.example.test/api/v1/a/b?x=1", ""), "", target, "the redirect goes to port 443, want the HTTPS port 8443"},
+		{"query dropped", redirect(308, "https://api.example.test:8443/api/v1/a/b", ""), "", target, "want the same path and query"},
+		{"no Location", redirect(308, "", ""), "", target, "the redirect has no usable Location"},
+		{"with body", redirect(308, "https://api.example.test:8443/api/v1/a/b?x=1", "<a href>moved</a>"), "", target, "the redirect has a body"},
+		{"handler ran", jsonResponse(200, okBody), "", target, `got HTTP 200 with status "success", want 308 to https or 301 to https or 200 error HTTPSRequired`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := checkHTTPSRequired(tt.resp, sent, tt.mode)
+			p, generic := checkHTTPSRequired(tt.resp, sent, tt.target, tt.mode)
+			assert.Empty(t, generic)
 			if tt.want == "" {
 				assert.Empty(t, p)
 				return
@@ -158,6 +169,19 @@ func TestCheckHTTPSRequired(t *testing.T) {
 			assert.Contains(t, p[0], tt.want)
 		})
 	}
+}
+
+// A failed redirect check names R2 first, then what the answer breaks of
+// the generic rules.
+func TestHTTPSRequiredNamesR2First(t *testing.T) {
+	opts := &Options{}
+	rn := &runner{opts: opts, https: &url.URL{Scheme: "https", Host: "h"}, plain: &url.URL{Scheme: "http", Host: "h"}}
+	c := &Case{Rule: "R2", Expect: Expect{HTTPSRequired: true}}
+	ran := jsonResponse(200, `{"status":"success","time":0.1,"flags":[],"data":null}`)
+	p, _ := rn.evaluate(c, &url.URL{Scheme: "http", Host: "h", Path: "/a"}, ran)
+	require.Len(t, p, 2, "%q", p)
+	assert.Equal(t, `R2: got HTTP 200 with status "success", want 308 to https or 301 to https or 200 error HTTPSRequired`, p[0])
+	assert.True(t, strings.HasPrefix(p[1], "S4: flags is not an object"), p[1])
 }
 
 func TestGeneratedBodies(t *testing.T) {
@@ -172,6 +196,8 @@ func TestGeneratedBodies(t *testing.T) {
 	assert.Equal(t, 100000, strings.Count(nested, "["))
 	assert.Equal(t, `{"page":"x","to":["a"]}`, body(BodyGen{Kind: "params", Set: map[string]any{"$int_field": "x"}}))
 	assert.Equal(t, `{"page":1}`, body(BodyGen{Kind: "params", Delete: []string{"$required_field"}}))
+	assert.Equal(t, `{"page":1,"to":["a"],"page":1}`, body(BodyGen{Kind: "params", Repeat: []string{"$int_field"}}))
+	assert.Equal(t, `{"PAGE":"x","page":1,"to":["a"]}`, body(BodyGen{Kind: "params", Set: map[string]any{"$int_field_upper": "x"}}))
 	assert.Equal(t, "params=%7B%22page%22%3A1%2C%22to%22%3A%5B%22a%22%5D%7D", body(BodyGen{Kind: "form"}))
 	_, ct, err := o.body(&Request{Generate: &BodyGen{Kind: "multipart"}})
 	require.NoError(t, err)
@@ -191,6 +217,6 @@ func FuzzCheckGeneric(f *testing.F) {
 		checkGeneric(resp, false)
 		u, _ := url.Parse("http://h/p?q")
 		resp.header.Set("Location", body)
-		checkHTTPSRequired(resp, u, "")
+		checkHTTPSRequired(resp, u, &url.URL{Scheme: "https", Host: "h"}, "")
 	})
 }

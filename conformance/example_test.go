@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 
@@ -13,10 +14,11 @@ import (
 )
 
 // exampleAPI is an API built on the toolkit's router, with one action.
-func exampleAPI() http.Handler {
+// Plain HTTP is redirected to httpsPort (0 for 443).
+func exampleAPI(httpsPort int) http.Handler {
 	quiet := slog.New(slog.DiscardHandler)
 	r := middleware.NewRouter(middleware.RouterOptions{
-		HTTPS:    &middleware.HTTPSOptions{},
+		HTTPS:    &middleware.HTTPSOptions{HTTPSPort: httpsPort},
 		Envelope: middleware.EnvelopeOptions{Logger: quiet},
 		Recover:  middleware.RecoverOptions{Logger: quiet},
 	})
@@ -33,7 +35,7 @@ func exampleAPI() http.Handler {
 // In a test, conformance.Run(t, handler, opts) does the same with one
 // subtest per case.
 func ExampleRunHandler() {
-	rep := conformance.RunHandler(context.Background(), exampleAPI(), conformance.Options{
+	rep := conformance.RunHandler(context.Background(), exampleAPI(0), conformance.Options{
 		Action:   "/api/v1/messages/list",
 		Params:   `{"page":1}`, // a call that succeeds
 		IntField: "page",       // "page": "x" must be a parameter-error naming page
@@ -50,8 +52,12 @@ func ExampleRunHandler() {
 }
 
 func ExampleRunURL() {
-	api := exampleAPI()
-	tlsSrv := httptest.NewTLSServer(api)
+	// Plain HTTP must be redirected to the HTTPS listener's port: known
+	// once it listens.
+	tlsSrv := httptest.NewUnstartedServer(nil)
+	api := exampleAPI(tlsSrv.Listener.Addr().(*net.TCPAddr).Port)
+	tlsSrv.Config.Handler = api
+	tlsSrv.StartTLS()
 	defer tlsSrv.Close()
 	plainSrv := httptest.NewServer(api)
 	defer plainSrv.Close()

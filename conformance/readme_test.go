@@ -49,7 +49,7 @@ func readmeMux(action http.Handler) http.Handler {
 
 var readmeOptions = conformance.Options{
 	Action:        "/api/v1/send/message",
-	Params:        `{"to":["a@example.com"],"from":"me@example.com"}`,
+	Params:        `{"to":["a@example.com"],"from":"me@example.com","page":1}`,
 	IntField:      "page",
 	RequiredField: "to",
 }

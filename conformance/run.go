@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -62,6 +63,13 @@ type Options struct {
 	// PanicAction is the path of an action that panics, such as a debug
 	// action; "" skips the case that checks the 500 envelope live (S7).
 	PanicAction string
+	// PanicValue is what PanicAction panics with, or a part of it: outside
+	// development mode no 500 may show it (S7). "" checks for a stack
+	// trace only.
+	PanicValue string
+	// Production says the target runs outside development mode: its 500s
+	// must show neither a stack trace nor the panic's value (S7).
+	Production bool
 	// CORSOrigin is an origin the target allows cross-origin calls from,
 	// such as https://app.example.com; "" skips the CORS preflight case.
 	CORSOrigin string
@@ -580,18 +588,17 @@ func (rn *runner) evaluate(c *Case, u *url.URL, resp *response) ([]string, *pars
 		return []string{"S7: the handler aborted the response"}, nil
 	}
 	if e.HTTPSRequired {
+		// What breaks R2 first, then what a reject-mode envelope breaks of
+		// the generic rules.
 		var p []string
 		if resp.bodyRead {
 			p = append(p, fail("the body of a plain-HTTP request was read"))
 		}
-		for _, q := range checkHTTPSRequired(resp, u, rn.opts.PlainHTTP) {
-			if strings.HasPrefix(q, "S") && len(q) > 2 && q[2] == ':' {
-				p = append(p, q) // a generic problem of a reject-mode envelope
-			} else {
-				p = append(p, fail(q))
-			}
+		r2, generic := checkHTTPSRequired(resp, u, rn.https, rn.opts.PlainHTTP)
+		for _, q := range r2 {
+			p = append(p, fail(q))
 		}
-		return p, nil
+		return append(p, generic...), nil
 	}
 	var p []string
 	var env *parsed
@@ -637,6 +644,14 @@ func (rn *runner) evaluate(c *Case, u *url.URL, resp *response) ([]string, *pars
 	if e.MessageLacks != "" && strings.Contains(string(env.data), e.MessageLacks) {
 		p = append(p, fail(fmt.Sprintf("data shows %q: %s", e.MessageLacks, excerpt(env.data))))
 	}
+	if e.NoPanicDetails {
+		if v := rn.opts.PanicValue; v != "" && strings.Contains(string(env.data), v) {
+			p = append(p, fail(fmt.Sprintf("data shows the panic's value %q outside development mode: %s", v, excerpt(env.data))))
+		}
+		if m := stackTrace.Find(env.data); m != nil {
+			p = append(p, fail(fmt.Sprintf("data shows a stack trace (%q) outside development mode: %s", m, excerpt(env.data))))
+		}
+	}
 	if e.Data != "" {
 		var want, got bytes.Buffer
 		if err := json.Compact(&want, []byte(e.Data)); err != nil {
@@ -647,6 +662,10 @@ func (rn *runner) evaluate(c *Case, u *url.URL, resp *response) ([]string, *pars
 	}
 	return p, env
 }
+
+// stackTrace matches what stack traces show: a Go goroutine header, a
+// Python traceback's, or a source file with its line number.
+var stackTrace = regexp.MustCompile(`goroutine \d+ \[|\.(go|py|rb|java|js|ts|php|cs):\d+|Traceback \(most recent call last\)`)
 
 func codeNote(env *parsed) string {
 	if env.code == "" {

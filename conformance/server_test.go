@@ -11,6 +11,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -50,6 +51,8 @@ func refOptions(s *refServer) conformance.Options {
 
 		TrustedProxyAddr: "198.51.100.7:41000",
 		PanicAction:      panicPath,
+		PanicValue:       "boom",
+		Production:       true,
 	}
 }
 
@@ -63,8 +66,13 @@ type refServer struct {
 	// readsPlainBody reads the body of a plain-HTTP request before
 	// redirecting it (R2).
 	readsPlainBody bool
+	// plainPortRedirect redirects to https at the plain-HTTP port the
+	// request came in on (R2).
+	plainPortRedirect bool
 	// trusted lists the proxies believed about HTTPS.
 	trusted []netip.Prefix
+	// httpsPort is the port redirects go to; "" leaves it out (443).
+	httpsPort string
 }
 
 // docProxy is the documentation network refOptions' TrustedProxyAddr is in.
@@ -107,7 +115,17 @@ func (s *refServer) handler() http.Handler {
 			if s.readsPlainBody {
 				_, _ = io.Copy(io.Discard, r.Body)
 			}
-			w.Header().Set("Location", "https://"+r.Host+r.URL.RequestURI())
+			host, port, err := net.SplitHostPort(r.Host)
+			if err != nil {
+				host, port = r.Host, "80"
+			}
+			switch {
+			case s.plainPortRedirect:
+				host = net.JoinHostPort(host, port)
+			case s.httpsPort != "":
+				host = net.JoinHostPort(host, s.httpsPort)
+			}
+			w.Header().Set("Location", "https://"+host+r.URL.RequestURI())
 			w.WriteHeader(http.StatusPermanentRedirect) //envelopevet:allow R2's bodyless redirect is outside the envelope
 			return
 		}

@@ -17,7 +17,10 @@ import (
 // else the translation of what h wrote itself (CONTRACT W1), or else
 // success with null data. Existing handlers are wrapped unchanged.
 //
-// A panic while the answer is encoded becomes the 500 envelope. Wrap does
+// A panic while the answer is encoded becomes the 500 envelope. Over
+// HTTP/2, what is left of the request's body is read and thrown away, up
+// to 8 MiB, before Wrap returns: some clients drop an answer when the
+// server resets their upload. Wrap does
 // not recover panics in h: put the Recover middleware inside it. Inside
 // another Wrap, it passes requests through. The Envelope middleware is
 // Wrap.
@@ -38,6 +41,8 @@ func Wrap(h http.Handler, opts Options) http.Handler {
 		}
 		h.ServeHTTP(ex, &ex.req)
 		status := ex.finish()
+		// Before Wrap returns, so that every HTTP/2 client gets the answer.
+		drainHTTP2Body(r)
 		if opts.AccessLog != nil {
 			opts.AccessLog.LogAttrs(context.Background(), slog.LevelInfo, "request",
 				slog.String("action", r.URL.Path),

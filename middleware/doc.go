@@ -4,7 +4,9 @@
 // configured by an options struct whose zero value is sensible; NewChain to
 // compose them; and Router, which serves actions at
 // /api/v1/<controller>/<action> on httprouter with every one of its answers
-// turned into an envelope.
+// turned into an envelope; and NewServer, an http.Server with the limits a
+// server that faces the internet needs (timeouts, a header limit, a cap on
+// connections in total and per client address).
 //
 // The usual order, outermost first, is RequireHTTPS, Envelope, Recover,
 // Maintenance, PostOnly, Params, then the action.

@@ -129,3 +129,23 @@ func ExamplePostOnly() {
 	// Access-Control-Allow-Headers: Content-Type
 	// Access-Control-Max-Age: 3600
 }
+
+func ExampleNewServer() {
+	router := middleware.NewRouter(middleware.RouterOptions{HTTPS: &middleware.HTTPSOptions{HTTPSPort: 8443}})
+	router.ActionFunc("send", "message", func(w http.ResponseWriter, r *http.Request) {
+		envelope.Success(w, r, map[string]string{"id": "m1"})
+	})
+	srv := middleware.NewServer(router, middleware.ServerOptions{
+		MaxConns:          5000, // below ulimit -n
+		MaxConnsPerClient: 100,
+	})
+	srv.Addr = ":8443"
+	fmt.Println("read", srv.ReadTimeout, "write", srv.WriteTimeout, "idle", srv.IdleTimeout)
+	fmt.Println("OPTIONS * answered by the router:", srv.DisableGeneralOptionsHandler)
+	// Then, as with any http.Server:
+	// log.Fatal(srv.ListenAndServeTLS("cert.pem", "key.pem"))
+
+	// Output:
+	// read 30s write 1m0s idle 1m0s
+	// OPTIONS * answered by the router: true
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -467,6 +468,11 @@ func TestMessagesList(t *testing.T) {
 		{"page size capped", `{"per_page":1000}`, page{1, 60, 2, 65}, 1, 60},
 		{"page below 1", `{"page":-3}`, page{1, 30, 3, 65}, 1, 30},
 		{"page size below 1", `{"per_page":0}`, page{1, 30, 3, 65}, 1, 30},
+		// (page-1)*per_page overflows int64 for these: once a negative
+		// offset that panicked the store (issue 13, bug 1).
+		{"largest page", `{"page":9223372036854775807,"per_page":60}`, page{math.MaxInt64, 60, 2, 65}, 0, 0},
+		{"first page whose offset overflows", `{"page":153722867280912932,"per_page":60}`, page{153722867280912932, 60, 2, 65}, 0, 0},
+		{"largest page size", `{"page":2,"per_page":9223372036854775807}`, page{2, 60, 2, 65}, 61, 5},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -551,6 +557,17 @@ func TestPanic(t *testing.T) {
 		assert.Equal(t, "InternalServerError", data.Code)
 		assert.Contains(t, data.Message, "debug/panic was called")
 		assert.Contains(t, data.Stack, "debugPanic")
+	})
+	t.Run("production mode shows nothing of it", func(t *testing.T) {
+		s := newTestServer(t, config{DebugPanic: true})
+		r := s.post(t, "debug/panic", `{}`)
+		assert.Equal(t, http.StatusInternalServerError, r.HTTPStatus)
+		require.Equal(t, "internal-server-error", r.Status, r.Raw)
+		assert.Equal(t, "InternalServerError", r.err(t).Code)
+		assert.NotContains(t, r.Raw, debugPanicValue)
+		assert.NotContains(t, r.Raw, "goroutine")
+		assert.NotContains(t, r.Raw, ".go:")
+		assert.Equal(t, `{"code":"InternalServerError","message":"An internal error occurred while processing the request"}`, string(r.Data))
 	})
 	t.Run("needs the key", func(t *testing.T) {
 		s := newTestServer(t, config{Dev: true})

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -36,6 +37,20 @@ func TestConformance(t *testing.T) {
 			PanicAction:      "/api/v1/debug/panic",
 		})
 	})
+	t.Run("messages/list in production mode", func(t *testing.T) {
+		h, _ := newServer(config{APIKey: testKey, HTTPSPort: 443, DebugPanic: true})
+		conformance.Run(t, h, conformance.Options{
+			Action:       "/api/v1/messages/list",
+			Params:       `{"page":1,"per_page":5}`,
+			Headers:      headers,
+			IntField:     "page",
+			PlainHTTP:    "308",
+			ToolkitCodes: true,
+			PanicAction:  "/api/v1/debug/panic",
+			PanicValue:   debugPanicValue,
+			Production:   true,
+		})
+	})
 	t.Run("send/raw", func(t *testing.T) {
 		h, _ := newServer(config{APIKey: testKey, HTTPSPort: 443})
 		conformance.Run(t, h, conformance.Options{
@@ -52,8 +67,12 @@ func TestConformance(t *testing.T) {
 // TestConformanceOverTLS runs the suite against the demo as a live server:
 // real TLS, a real plain-HTTP listener, then again in maintenance mode.
 func TestConformanceOverTLS(t *testing.T) {
-	h, d := newServer(config{APIKey: testKey, Dev: true})
-	tlsSrv := httptest.NewTLSServer(h)
+	// Plain HTTP is redirected to the HTTPS listener's port, known once it
+	// listens, as run does.
+	tlsSrv := httptest.NewUnstartedServer(nil)
+	h, d := newServer(config{APIKey: testKey, DebugPanic: true, HTTPSPort: tlsSrv.Listener.Addr().(*net.TCPAddr).Port})
+	tlsSrv.Config.Handler = h
+	tlsSrv.StartTLS()
 	t.Cleanup(tlsSrv.Close)
 	plainSrv := httptest.NewServer(h)
 	t.Cleanup(plainSrv.Close)
@@ -64,6 +83,8 @@ func TestConformanceOverTLS(t *testing.T) {
 		PlainHTTP:    "308",
 		ToolkitCodes: true,
 		PanicAction:  "/api/v1/debug/panic",
+		PanicValue:   debugPanicValue,
+		Production:   true,
 		HTTPURL:      plainSrv.URL,
 		Insecure:     true,
 	}

@@ -10,7 +10,13 @@
 // start, and plain HTTP on localhost:8080, which only redirects to HTTPS.
 // It keeps messages in memory and prints the API key to send as
 // X-Server-API-Key, with a curl line to try. Flags: -addr, -http-addr,
-// -cert, -key, -api-key, -trusted-proxies, -maintenance and -dev; see -h.
+// -cert, -key, -api-key, -trusted-proxies, -maintenance, -dev,
+// -debug-panic, -read-timeout, -max-conns and -max-conns-per-client; see -h.
+//
+// Both listeners are served by middleware.NewServer: sound timeouts (the
+// write time outlasts the read time, so a body that stops short is still
+// answered), OPTIONS * answered by the API, and a cap on connections, in
+// all and per client address, past which clients get 503.
 //
 // The actions, at /api/v1/<controller>/<action>, all POST with a JSON body:
 //

@@ -17,6 +17,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/apienvelope/apienvelope/middleware"
 )
 
 func main() {
@@ -33,17 +35,9 @@ func main() {
 	}
 }
 
-// Server limits. The write timeout is generous because an answer is only
-// written once the action is done; the header limit leaves room for
-// ordinary clients and nothing more.
-const (
-	readHeaderTimeout = 10 * time.Second
-	readTimeout       = 30 * time.Second
-	writeTimeout      = 30 * time.Second
-	idleTimeout       = 2 * time.Minute
-	maxHeaderBytes    = 64 << 10
-	shutdownTimeout   = 10 * time.Second
-)
+// shutdownTimeout bounds the graceful shutdown: requests still running
+// then are cut off.
+const shutdownTimeout = 10 * time.Second
 
 // run is the demo: it parses args, listens, prints how to call it, and
 // serves until ctx is done, then shuts down gracefully. Everything it says
@@ -60,6 +54,10 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	trusted := fs.String("trusted-proxies", "", "comma-separated `CIDRs` of proxies believed when they say, with X-Forwarded-Proto or Forwarded, that a plain-HTTP request came to them over HTTPS")
 	maintenance := fs.Bool("maintenance", false, "start in maintenance mode: every request gets 503 service-unavailable")
 	dev := fs.Bool("dev", false, "development mode: panic messages and stacks in 500 answers, and the debug/panic action")
+	debugPanic := fs.Bool("debug-panic", false, "serve the debug/panic action, which panics, also without -dev: for probes that check what a 500 shows in production mode")
+	readTimeout := fs.Duration("read-timeout", 30*time.Second, "the longest a request may take to arrive, body included; its answer may take 30s more")
+	maxConns := fs.Int("max-conns", 8000, "the most connections each listener keeps open at once; more get 503 service-unavailable (keep twice this below ulimit -n)")
+	maxConnsPerClient := fs.Int("max-conns-per-client", 256, "the most connections each listener keeps open at once from one client address (an IPv6 /64)")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: demoapi [flags]\n\nServes a Postal-compatible mail-sending API (send/message, send/raw,\nmessages/message, messages/deliveries, messages/list) from memory.\n\n")
 		fs.PrintDefaults()
@@ -110,15 +108,22 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		TrustedProxies: proxies,
 		Maintenance:    *maintenance,
 		Dev:            *dev,
+		DebugPanic:     *debugPanic,
 		Logger:         logger,
 	})
-	tlsSrv := newHTTPServer(handler, logger)
+	limits := middleware.ServerOptions{
+		ReadTimeout:       *readTimeout,
+		MaxConns:          *maxConns,
+		MaxConnsPerClient: *maxConnsPerClient,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	tlsSrv := middleware.NewServer(handler, limits)
 	tlsSrv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	servers := []*http.Server{tlsSrv}
 	errc := make(chan error, 2)
 	go func() { errc <- tlsSrv.ServeTLS(tlsLn, "", "") }()
 	if plainLn != nil {
-		plainSrv := newHTTPServer(handler, logger)
+		plainSrv := middleware.NewServer(handler, limits)
 		servers = append(servers, plainSrv)
 		go func() { errc <- plainSrv.Serve(plainLn) }()
 	}
@@ -136,6 +141,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		ownCert:     *certFile != "",
 		maintenance: *maintenance,
 		dev:         *dev,
+		debugPanic:  *debugPanic,
 	})
 
 	var serveErr error
@@ -155,18 +161,6 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		serveErr = nil
 	}
 	return serveErr
-}
-
-func newHTTPServer(h http.Handler, logger *slog.Logger) *http.Server {
-	return &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: readHeaderTimeout,
-		ReadTimeout:       readTimeout,
-		WriteTimeout:      writeTimeout,
-		IdleTimeout:       idleTimeout,
-		MaxHeaderBytes:    maxHeaderBytes,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
 }
 
 // loadCertificate loads -cert and -key, or makes a self-signed certificate
@@ -247,8 +241,8 @@ func plainURL(flagAddr string, ln net.Listener) string {
 }
 
 type bannerInfo struct {
-	httpsURL, plainURL, apiKey, certPath string
-	ownCert, maintenance, dev            bool
+	httpsURL, plainURL, apiKey, certPath  string
+	ownCert, maintenance, dev, debugPanic bool
 }
 
 // printBanner tells how to call the demo, with a curl line to paste.
@@ -271,8 +265,11 @@ func printBanner(w io.Writer, b bannerInfo) {
 	if b.maintenance {
 		fmt.Fprintf(w, "  Maintenance mode is on: every request gets 503.\n")
 	}
-	if b.dev {
+	switch {
+	case b.dev:
 		fmt.Fprintf(w, "  Development mode: 500 answers show panics and stacks; debug/panic exists.\n")
+	case b.debugPanic:
+		fmt.Fprintf(w, "  debug/panic exists; 500 answers show nothing of the panic (production mode).\n")
 	}
 	fmt.Fprintf(w, "  "+toggleSignalHint+"\n", os.Getpid())
 	fmt.Fprintf(w, "Try:\n  curl %s -H 'X-Server-API-Key: %s' -H 'Content-Type: application/json' \\\n", trust, b.apiKey)

@@ -9,6 +9,7 @@ import (
 	"flag"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -20,9 +21,18 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestRun starts the demo as main does, on ports the system picks, and
-// calls it over both listeners.
-func TestRun(t *testing.T) {
+// runningDemo is the demo started by startRun, as main starts it.
+type runningDemo struct {
+	httpsURL, plainURL string
+	tlsConfig          *tls.Config // trusts the demo's certificate
+	client             *http.Client
+	stop               func()
+}
+
+// startRun starts the demo as main does, with args and on ports the system
+// picks, and reads from its banner where the listeners are.
+func startRun(t *testing.T, args ...string) *runningDemo {
+	t.Helper()
 	certPEM, keyPEM, err := selfSignedPEM()
 	require.NoError(t, err)
 	dir := t.TempDir()
@@ -31,62 +41,120 @@ func TestRun(t *testing.T) {
 	require.NoError(t, os.WriteFile(keyFile, keyPEM, 0o600))
 
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
+	args = append([]string{"-addr", "127.0.0.1:0", "-http-addr", "127.0.0.1:0", "-cert", certFile, "-key", keyFile, "-api-key", "k"}, args...)
 	go func() {
-		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-http-addr", "127.0.0.1:0", "-cert", certFile, "-key", keyFile, "-api-key", "k"}, pw)
+		done <- run(ctx, args, pw)
 		pw.Close()
 	}()
+	d := &runningDemo{}
+	d.stop = func() {
+		cancel()
+		select {
+		case err := <-done:
+			assert.NoError(t, err)
+		case <-time.After(15 * time.Second):
+			t.Fatal("run did not return after its context was cancelled")
+		}
+	}
 
 	// The banner tells where the listeners are.
-	var httpsURL, plainURL string
 	lines := bufio.NewScanner(pr)
 	httpsLine := regexp.MustCompile(`HTTPS:\s+(https://\S+)/api/v1/`)
 	plainLine := regexp.MustCompile(`HTTP:\s+(http://\S+) `)
-	for (httpsURL == "" || plainURL == "") && lines.Scan() {
+	for (d.httpsURL == "" || d.plainURL == "") && lines.Scan() {
 		if m := httpsLine.FindStringSubmatch(lines.Text()); m != nil {
-			httpsURL = m[1]
+			d.httpsURL = m[1]
 		}
 		if m := plainLine.FindStringSubmatch(lines.Text()); m != nil {
-			plainURL = m[1]
+			d.plainURL = m[1]
 		}
 	}
-	require.NotEmpty(t, httpsURL)
-	require.NotEmpty(t, plainURL)
+	require.NotEmpty(t, d.httpsURL)
+	require.NotEmpty(t, d.plainURL)
 	go io.Copy(io.Discard, pr) // keep the log flowing
 
 	roots := x509.NewCertPool()
 	require.True(t, roots.AppendCertsFromPEM(certPEM))
-	client := &http.Client{
-		Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}},
+	d.tlsConfig = &tls.Config{RootCAs: roots}
+	d.client = &http.Client{
+		Transport: &http.Transport{TLSClientConfig: d.tlsConfig},
 		Timeout:   10 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
 		},
 	}
+	return d
+}
 
-	req, err := http.NewRequest(http.MethodPost, httpsURL+"/api/v1/send/message", strings.NewReader(`{"to":["ann@example.com"],"from":"me@example.com","plain_body":"Hi"}`))
+// TestRun starts the demo as main does, on ports the system picks, and
+// calls it over both listeners.
+func TestRun(t *testing.T) {
+	d := startRun(t)
+	req, err := http.NewRequest(http.MethodPost, d.httpsURL+"/api/v1/send/message", strings.NewReader(`{"to":["ann@example.com"],"from":"me@example.com","plain_body":"Hi"}`))
 	require.NoError(t, err)
 	req.Header.Set("X-Server-API-Key", "k")
 	req.Header.Set("Content-Type", "application/json")
-	r := roundTrip(t, client, req)
+	r := roundTrip(t, d.client, req)
 	assert.Equal(t, http.StatusOK, r.HTTPStatus)
 	assert.Equal(t, "success", r.Status, r.Raw)
 
-	req, err = http.NewRequest(http.MethodPost, plainURL+"/api/v1/messages/list", strings.NewReader(`{}`))
+	req, err = http.NewRequest(http.MethodPost, d.plainURL+"/api/v1/messages/list", strings.NewReader(`{}`))
 	require.NoError(t, err)
-	r = roundTrip(t, client, req)
+	r = roundTrip(t, d.client, req)
 	assert.Equal(t, http.StatusPermanentRedirect, r.HTTPStatus)
-	assert.Equal(t, httpsURL+"/api/v1/messages/list", r.Header.Get("Location"), "to the HTTPS listener's port")
+	assert.Equal(t, d.httpsURL+"/api/v1/messages/list", r.Header.Get("Location"), "to the HTTPS listener's port")
 
-	cancel()
-	select {
-	case err := <-done:
-		assert.NoError(t, err)
-	case <-time.After(15 * time.Second):
-		t.Fatal("run did not return after its context was cancelled")
+	// OPTIONS * is the API's to answer, over HTTP/1.1 and HTTP/2: net/http
+	// answered it with a bare 200 (issue 13, bug 4).
+	for _, h2 := range []bool{false, true} {
+		tr := &http.Transport{TLSClientConfig: d.tlsConfig.Clone(), ForceAttemptHTTP2: h2}
+		u, err := url.Parse(d.httpsURL)
+		require.NoError(t, err)
+		u.Opaque = "*"
+		r := roundTrip(t, &http.Client{Transport: tr}, &http.Request{Method: http.MethodOptions, URL: u, Host: u.Host, Header: http.Header{}})
+		tr.CloseIdleConnections()
+		assert.Equal(t, http.StatusOK, r.HTTPStatus, "HTTP/2: %v", h2)
+		assert.Equal(t, "error", r.Status, "HTTP/2: %v: %s", h2, r.Raw)
+		assert.Equal(t, "MethodNotAllowed", r.err(t).Code)
 	}
+	d.stop()
+}
+
+// The demo's server limits over real connections: a request whose body
+// stops short is answered once its read time is up (issue 13, bug 3), and a
+// client over its connection cap gets the 503 envelope.
+func TestRunLimits(t *testing.T) {
+	d := startRun(t, "-read-timeout", "300ms", "-max-conns-per-client", "1")
+	addr := strings.TrimPrefix(d.httpsURL, "https://")
+
+	held, err := tls.Dial("tcp", addr, d.tlsConfig)
+	require.NoError(t, err)
+	require.NoError(t, held.SetDeadline(time.Now().Add(20*time.Second))) // a guard against a hang
+	_, err = io.WriteString(held, "POST /api/v1/messages/list HTTP/1.1\r\nHost: "+addr+"\r\nX-Server-API-Key: k\r\n"+
+		"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"page\": 1")
+	require.NoError(t, err)
+
+	// While held waits for the rest of its body, a second connection from
+	// the same address is over the cap.
+	req, err := http.NewRequest(http.MethodPost, d.httpsURL+"/api/v1/messages/list", strings.NewReader(`{}`))
+	require.NoError(t, err)
+	req.Header.Set("X-Server-API-Key", "k")
+	req.Header.Set("Content-Type", "application/json")
+	r := roundTrip(t, d.client, req)
+	assert.Equal(t, http.StatusServiceUnavailable, r.HTTPStatus)
+	assert.Equal(t, "service-unavailable", r.Status, r.Raw)
+	assert.Equal(t, "5", r.Header.Get("Retry-After"))
+
+	resp, err := http.ReadResponse(bufio.NewReader(held), nil)
+	require.NoError(t, err, "the answer to a body that stopped short must come")
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Contains(t, string(body), `"code":"IncompleteBody"`)
+	held.Close()
+	d.stop()
 }
 
 func TestRunFlags(t *testing.T) {
@@ -114,7 +182,7 @@ func TestRunFlags(t *testing.T) {
 		var out strings.Builder
 		err := run(context.Background(), []string{"-h"}, &out)
 		assert.True(t, errors.Is(err, flag.ErrHelp))
-		for _, f := range []string{"-addr", "-http-addr", "-cert", "-key", "-api-key", "-trusted-proxies", "-maintenance", "-dev"} {
+		for _, f := range []string{"-addr", "-http-addr", "-cert", "-key", "-api-key", "-trusted-proxies", "-maintenance", "-dev", "-debug-panic", "-read-timeout", "-max-conns", "-max-conns-per-client"} {
 			assert.Contains(t, out.String(), f)
 		}
 	})

@@ -146,10 +146,11 @@ func (s *store) page(pick func(total int) (offset, limit int)) ([]*message, int)
 	defer s.mu.Unlock()
 	total := len(s.messages)
 	offset, limit := pick(total)
-	if offset >= total || limit <= 0 {
+	if offset < 0 || offset >= total || limit <= 0 {
 		return nil, total
 	}
-	end := min(offset+limit, total)
+	// total-offset cannot overflow where offset+limit could.
+	end := offset + min(limit, total-offset)
 	return append([]*message(nil), s.messages[offset:end]...), total
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"math"
 	"strings"
 	"testing"
 
@@ -32,4 +33,29 @@ func TestStoreForgetsTheOldest(t *testing.T) {
 	assert.Equal(t, 2, total)
 	require.Len(t, ms, 2)
 	assert.Equal(t, 5, ms[0].ID)
+}
+
+// A page the store cannot have is empty, whatever offset and limit it is
+// asked for: never a panic from slicing with them.
+func TestStorePageAtTheExtremes(t *testing.T) {
+	s := newStore()
+	s.add(&content{PlainBody: "a"}, []string{"1@x", "2@x", "3@x"}, func(*message) {})
+	tests := []struct {
+		name          string
+		offset, limit int
+		want          int
+	}{
+		{"negative offset", -60, 30, 0},
+		{"most negative offset", math.MinInt, 30, 0},
+		{"offset past the end", math.MaxInt, 30, 0},
+		{"largest limit", 1, math.MaxInt, 2},
+		{"negative limit", 0, -1, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ms, total := s.page(func(int) (int, int) { return tt.offset, tt.limit })
+			assert.Equal(t, 3, total)
+			assert.Len(t, ms, tt.want)
+		})
+	}
 }

@@ -31,8 +31,12 @@
 //	-trusted-proxy       the server trusts this machine as a TLS-terminating
 //	                     proxy: the trusted-proxy cases run instead of the
 //	                     forged-header ones
-//	-panic-action PATH   an action that panics (the demo's -dev
-//	                     /api/v1/debug/panic), for the live 500 case
+//	-panic-action PATH   an action that panics (the demo's
+//	                     /api/v1/debug/panic, with -dev or -debug-panic),
+//	                     for the live 500 cases
+//	-production          the server runs outside development mode: a 500
+//	                     must show no stack trace and not the panic's value
+//	-panic-value TEXT    what -panic-action panics with, or a part of it
 //	-cors-origin ORIGIN  an origin the server allows, for the CORS preflight
 //	                     case
 //	-toolkit-codes       also check this toolkit's own parameter-error codes
@@ -43,11 +47,13 @@
 //	-cases DIR           run the YAML case files in DIR instead of the
 //	                     built-in suite
 //
-// For example, against the demo API (-dev adds its debug/panic action):
+// For example, against the demo API in production mode (-debug-panic adds
+// its debug/panic action):
 //
-//	go run ./cmd/demoapi -dev -api-key demo-key &
+//	go run ./cmd/demoapi -debug-panic -api-key demo-key &
 //	go run ./cmd/envelopeprobe -insecure -http-url http://localhost:8080 \
 //	    -header 'X-Server-API-Key: demo-key' \
 //	    -params '{"page":1}' -int-field page -panic-action /api/v1/debug/panic \
+//	    -production -panic-value 'debug/panic was called' \
 //	    https://localhost:8443/api/v1/messages/list
 package main

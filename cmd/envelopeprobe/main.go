@@ -61,6 +61,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&opts.InMaintenance, "maintenance", false, "the server is in maintenance mode now: run only the maintenance cases")
 	fs.BoolVar(&opts.TrustedProxy, "trusted-proxy", false, "the target trusts this machine's address as a TLS-terminating proxy: run the trusted-proxy cases instead of the forged-header ones")
 	fs.StringVar(&opts.PanicAction, "panic-action", "", "the `path` of an action that panics, such as /api/v1/debug/panic, for the live 500 case")
+	fs.BoolVar(&opts.Production, "production", false, "the server runs outside development mode: its 500s must show no stack trace and not the -panic-value")
+	fs.StringVar(&opts.PanicValue, "panic-value", "", "what the -panic-action panics with, or a part of it, that a production 500 must not show")
 	fs.StringVar(&opts.CORSOrigin, "cors-origin", "", "an `origin` the server allows cross-origin calls from, for the CORS preflight case")
 	fs.BoolVar(&opts.ToolkitCodes, "toolkit-codes", false, "also check this toolkit's own parameter-error codes")
 	fs.StringVar(&caCert, "cacert", "", "verify the server's certificate with the CA certificates in this PEM `file`, such as the demo's self-signed one")

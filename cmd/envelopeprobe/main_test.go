@@ -7,8 +7,10 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -30,12 +32,13 @@ type listParams struct {
 }
 
 // toolkitServer is an API built the documented way on middleware.Router:
-// it keeps the contract.
-func toolkitServer(maintenance *atomic.Bool) http.Handler {
+// it keeps the contract, redirecting plain HTTP to httpsPort. With dev set
+// its 500s show the panic, as development mode does.
+func toolkitServer(maintenance *atomic.Bool, httpsPort int, dev bool) http.Handler {
 	quiet := slog.New(slog.DiscardHandler)
 	r := middleware.NewRouter(middleware.RouterOptions{
-		HTTPS:    &middleware.HTTPSOptions{},
-		Envelope: middleware.EnvelopeOptions{Logger: quiet},
+		HTTPS:    &middleware.HTTPSOptions{HTTPSPort: httpsPort},
+		Envelope: middleware.EnvelopeOptions{Logger: quiet, Development: dev},
 		Recover:  middleware.RecoverOptions{Logger: quiet},
 		Middleware: []middleware.Middleware{
 			middleware.Maintenance(middleware.MaintenanceOptions{On: maintenance, RetryAfter: time.Minute}),
@@ -49,13 +52,24 @@ func toolkitServer(maintenance *atomic.Bool) http.Handler {
 	return r
 }
 
-// servers serves h over TLS and plain HTTP, returning both base URLs.
-func servers(t *testing.T, h http.Handler) (httpsURL, httpURL string) {
-	tlsSrv := httptest.NewTLSServer(h)
+// servers serves the handler mk makes, over TLS and plain HTTP, returning
+// both base URLs. mk learns the ports first: the HTTPS port is where plain
+// HTTP is redirected to.
+func servers(t *testing.T, mk func(httpsPort, plainPort int) http.Handler) (httpsURL, httpURL string) {
+	tlsSrv := httptest.NewUnstartedServer(nil)
+	plainSrv := httptest.NewUnstartedServer(nil)
+	h := mk(tlsSrv.Listener.Addr().(*net.TCPAddr).Port, plainSrv.Listener.Addr().(*net.TCPAddr).Port)
+	tlsSrv.Config.Handler, plainSrv.Config.Handler = h, h
+	tlsSrv.StartTLS()
 	t.Cleanup(tlsSrv.Close)
-	plainSrv := httptest.NewServer(h)
+	plainSrv.Start()
 	t.Cleanup(plainSrv.Close)
 	return tlsSrv.URL, plainSrv.URL
+}
+
+// good is a toolkit server that keeps the contract, in production mode.
+func good(maintenance *atomic.Bool) func(httpsPort, _ int) http.Handler {
+	return func(httpsPort, _ int) http.Handler { return toolkitServer(maintenance, httpsPort, false) }
 }
 
 func probe(t *testing.T, args ...string) (stdout, stderr string, code int) {
@@ -71,15 +85,18 @@ func lastLine(s string) string {
 
 func TestProbePassesAToolkitServer(t *testing.T) {
 	var maintenance atomic.Bool
-	httpsURL, httpURL := servers(t, toolkitServer(&maintenance))
+	httpsURL, httpURL := servers(t, good(&maintenance))
 	target := httpsURL + "/api/v1/messages/list"
 
-	out, errOut, code := probe(t, "-insecure", "-http-url", httpURL, "-params", `{"page":1}`, "-int-field", "page", "-toolkit-codes", "-panic-action", "/api/v1/debug/panic", target)
+	out, errOut, code := probe(t, "-insecure", "-http-url", httpURL, "-params", `{"page":1}`, "-int-field", "page", "-toolkit-codes",
+		"-panic-action", "/api/v1/debug/panic", "-production", "-panic-value", "boom", target)
 	assert.Equal(t, 0, code, out+errOut)
 	assert.Regexp(t, `^\d+ passed, 0 failed$`, lastLine(out))
 	assert.NotContains(t, out, "FAIL ")
 	assert.Contains(t, out, "PASS transport/forged-x-forwarded-proto [R2]\n")
+	assert.Contains(t, out, "PASS transport/plain-http-redirect-port [R2]\n")
 	assert.Contains(t, out, "PASS responses/panic [S7]\n")
+	assert.Contains(t, out, "PASS responses/panic-in-production [S7]\n")
 	assert.Contains(t, out, "SKIP wrapping/panic [S7]: runs only in-process")
 
 	maintenance.Store(true)
@@ -90,7 +107,7 @@ func TestProbePassesAToolkitServer(t *testing.T) {
 
 func TestProbeOverHTTP2(t *testing.T) {
 	var maintenance atomic.Bool
-	h := toolkitServer(&maintenance)
+	h := toolkitServer(&maintenance, 0, false)
 	var protos sync.Map // proto → true
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		protos.Store(r.Proto, true)
@@ -110,7 +127,7 @@ func TestProbeOverHTTP2(t *testing.T) {
 
 func TestProbeJSONReport(t *testing.T) {
 	var maintenance atomic.Bool
-	httpsURL, _ := servers(t, toolkitServer(&maintenance))
+	httpsURL, _ := servers(t, good(&maintenance))
 	out, _, code := probe(t, "-insecure", "-json", "-params", `{"page":1}`, httpsURL+"/api/v1/messages/list")
 	require.Equal(t, 0, code, out)
 	var rep conformance.Report
@@ -146,6 +163,9 @@ func TestProbeFailsBrokenServersNamingTheRule(t *testing.T) {
 		broken func(good http.Handler) http.Handler
 		want   string
 	}{
+		{"double envelope", func(good http.Handler) http.Handler {
+			return rewriteBody(good, func(b []byte) []byte { return append(b, b...) })
+		}, `S1: the body holds 2 JSON values, want one`},
 		{"404 sender", func(good http.Handler) http.Handler {
 			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				if r.TLS != nil && r.URL.Path != "/api/v1/messages/list" {
@@ -180,13 +200,39 @@ func TestProbeFailsBrokenServersNamingTheRule(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var maintenance atomic.Bool
-			httpsURL, httpURL := servers(t, tt.broken(toolkitServer(&maintenance)))
+			httpsURL, httpURL := servers(t, func(httpsPort, _ int) http.Handler {
+				return tt.broken(toolkitServer(&maintenance, httpsPort, false))
+			})
 			out, _, code := probe(t, "-insecure", "-http-url", httpURL, "-params", `{"page":1}`, httpsURL+"/api/v1/messages/list")
 			assert.Equal(t, 1, code)
 			assert.Contains(t, out, tt.want)
 			assert.Regexp(t, `^\d+ passed, [1-9]\d* failed$`, lastLine(out))
 		})
 	}
+}
+
+// A redirect back to the plain-HTTP port fails R2, named first.
+func TestProbeFailsARedirectToThePlainPort(t *testing.T) {
+	var maintenance atomic.Bool
+	httpsURL, httpURL := servers(t, func(_, plainPort int) http.Handler { return toolkitServer(&maintenance, plainPort, false) })
+	out, _, code := probe(t, "-insecure", "-http-url", httpURL, "-params", `{"page":1}`, httpsURL+"/api/v1/messages/list")
+	assert.Equal(t, 1, code)
+	u, err := url.Parse(httpURL)
+	require.NoError(t, err)
+	assert.Contains(t, out, "FAIL transport/plain-http-redirect-port [R2]: R2: the redirect does not point at the HTTPS port: the redirect goes to port "+
+		u.Port()+", the plain-HTTP port the request came in on, want the HTTPS port ")
+}
+
+// A development-mode server fails -production: its 500 shows the panic.
+func TestProbeFailsAPanicShownInProduction(t *testing.T) {
+	var maintenance atomic.Bool
+	httpsURL, _ := servers(t, func(httpsPort, _ int) http.Handler { return toolkitServer(&maintenance, httpsPort, true) })
+	out, _, code := probe(t, "-insecure", "-params", `{"page":1}`, "-panic-action", "/api/v1/debug/panic",
+		"-production", "-panic-value", "boom", httpsURL+"/api/v1/messages/list")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, out, `FAIL responses/panic-in-production [S7]: S7: data shows the panic's value "boom" outside development mode`)
+	assert.Contains(t, out, "S7: data shows a stack trace")
+	assert.Contains(t, out, "PASS responses/panic [S7]")
 }
 
 func TestProbeUsage(t *testing.T) {
@@ -218,7 +264,7 @@ func TestProbeStaysOnItsTarget(t *testing.T) {
 	other := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { hits.Add(1) }))
 	t.Cleanup(other.Close)
 	var maintenance atomic.Bool
-	httpsURL, _ := servers(t, toolkitServer(&maintenance))
+	httpsURL, _ := servers(t, good(&maintenance))
 
 	dir := t.TempDir()
 	caseFile := "cases:\n  - name: escape\n    rule: R1\n    request: {path: '" + other.URL + "/x'}\n    expect: {http: 200}\n"
@@ -236,7 +282,7 @@ func writeFile(name, content string) error {
 // -cacert verifies the server with its own certificate, no -insecure needed.
 func TestProbeCACert(t *testing.T) {
 	var maintenance atomic.Bool
-	tlsSrv := httptest.NewTLSServer(toolkitServer(&maintenance))
+	tlsSrv := httptest.NewTLSServer(toolkitServer(&maintenance, 0, false))
 	t.Cleanup(tlsSrv.Close)
 	certFile := t.TempDir() + "/cert.pem"
 	require.NoError(t, writeFile(certFile, string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: tlsSrv.Certificate().Raw}))))
