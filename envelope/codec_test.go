@@ -121,13 +121,18 @@ func TestDefaultCodecIsJSONv2(t *testing.T) {
 
 // TestEncodingExamples are the examples of issue 12 that the toolkit's own
 // encoder got wrong: each is now written as encoding/json v2 writes it, or
-// refused as v2 refuses it, and never sent as invalid JSON.
+// refused as v2 refuses it (the 500 envelope), and never sent as invalid
+// JSON. want is pinned where go-json-experiment and the standard library's
+// encoding/json/v2 (GOEXPERIMENT=jsonv2) agree; where they do not (the
+// string option on a map, a time or an any; encoding/json.Number, which
+// only the standard library's v2 knows), agreeing with the v2 in use is
+// the test.
 func TestEncodingExamples(t *testing.T) {
 	one := 1
 	cases := []struct {
 		name string
 		v    any
-		want string // "" when encoding/json v2 refuses the value
+		want string // "" where the two v2s differ
 	}{
 		{"a map with the string option", struct {
 			M map[string]int `json:"m,string"`
@@ -138,10 +143,10 @@ func TestEncodingExamples(t *testing.T) {
 		{"an any holding a string with the string option", struct {
 			A any `json:"a,string"`
 		}{"x"}, ""},
-		{"the outer field wins", outerWins{ID: "outer", inner: inner{ID: 7, Name: "n"}}, `{"id":"outer","name":"n"}`},
-		{"json.Number is a string type to v2", struct {
+		{"json.Number", struct {
 			N stdjson.Number `json:"n"`
-		}{"12.5"}, `{"n":"12.5"}`},
+		}{"12.5"}, ""},
+		{"the outer field wins", outerWins{ID: "outer", inner: inner{ID: 7, Name: "n"}}, `{"id":"outer","name":"n"}`},
 		{"a nil pointer with the string option", struct {
 			P *int `json:"p,string"`
 		}{}, `{"p":null}`},
@@ -159,16 +164,17 @@ func TestEncodingExamples(t *testing.T) {
 			got, err := DefaultCodec.AppendJSON(nil, c.v)
 			h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { Success(w, r, c.v) })
 			w := readEnvelope(t, serve(h, &Options{Logger: slog.New(slog.DiscardHandler)}, post(`{}`)))
-			if c.want == "" {
-				assert.Error(t, directErr)
+			if directErr != nil {
 				assert.Error(t, err)
 				assert.Equal(t, StatusInternalServerError, w.Status, "refused, it is the 500 envelope")
 				return
 			}
 			require.NoError(t, err)
-			assert.Equal(t, c.want, string(got))
 			assert.Equal(t, string(direct), string(got))
-			assert.Equal(t, c.want, string(w.RawData))
+			assert.Equal(t, string(direct), string(w.RawData))
+			if c.want != "" {
+				assert.Equal(t, c.want, string(got))
+			}
 		})
 	}
 }
