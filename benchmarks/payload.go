@@ -1,6 +1,7 @@
 // Package benchmarks measures what the envelope costs per request, side by
-// side with what users write today (encoding/json by hand, gin, chi/render)
-// and with the limit of net/http itself. See README.md.
+// side with what users write today (encoding/json by hand, huma, echo, gin,
+// chi with render, fiber) and with the limit of net/http itself. See
+// README.md.
 package benchmarks
 
 import (

@@ -11,11 +11,7 @@ import (
 	"time"
 
 	"github.com/apienvelope/apienvelope/envelope"
-	"github.com/apienvelope/apienvelope/envelope/goccycodec"
-	"github.com/apienvelope/apienvelope/envelope/jsonitercodec"
-	"github.com/gin-gonic/gin"
-	"github.com/go-chi/render"
-	jsoniter "github.com/json-iterator/go"
+	"github.com/gofiber/fiber/v2"
 )
 
 // Path is the URL every variant serves.
@@ -37,6 +33,9 @@ type Case struct {
 	Data, Flags []byte
 	// Limit is the envelope the limit variant writes.
 	Limit []byte
+	// Fiber makes the fiber peer, which is served end to end only: it is
+	// not a net/http handler.
+	Fiber func() *fiber.App
 }
 
 // Cases returns the three payloads with every variant.
@@ -49,10 +48,18 @@ func CasesFor(cfg Config) []Case {
 
 // VariantNames are the variants in the order of the table.
 var VariantNames = []string{
-	"limit", "bare", "handwritten-std", "handwritten-jsoniter",
-	"action", "action-jsoniter", "action-goccy",
-	"wrapped", "gin", "chi-render",
+	"limit", "bare", "bare-jsoniter", "bare-goccy", "handwritten-std",
+	"action", "action-jsoniter", "action-goccy", "wrapped",
+	"huma", "echo", "gin", "chi-render",
 }
+
+// Peers are the variants made with the frameworks users pick instead.
+// Fiber is one too, end to end only: it does not serve net/http.
+var Peers = []string{"huma", "echo", "gin", "chi-render"}
+
+// Adapters are the action variants with a codec other than the default,
+// each with its bare variant.
+var Adapters = map[string]string{"action-jsoniter": "bare-jsoniter", "action-goccy": "bare-goccy"}
 
 func newCase[P, R any](cfg Config, pl Payload[P, R]) Case {
 	var zero P
@@ -68,16 +75,20 @@ func newCase[P, R any](cfg Config, pl Payload[P, R]) Case {
 
 	c.Variants = []Variant{
 		{"limit", limitHandler(c.Limit)},
-		{"bare", bareHandler(pl)},
+		{"bare", bareHandler(pl, defaultCodec)},
+		{"bare-jsoniter", bareHandler(pl, jsoniterCodec)},
+		{"bare-goccy", bareHandler(pl, goccyCodec)},
 		{"handwritten-std", handwrittenStd(pl)},
-		{"handwritten-jsoniter", handwrittenJSONIter(pl)},
 		{"action", actionHandler(cfg, pl, envelope.Options{})},
-		{"action-jsoniter", actionHandler(cfg, pl, envelope.Options{Codec: jsonitercodec.Codec})},
-		{"action-goccy", actionHandler(cfg, pl, envelope.Options{Codec: goccycodec.Codec})},
+		{"action-jsoniter", actionHandler(cfg, pl, envelope.Options{Codec: jsoniterCodec})},
+		{"action-goccy", actionHandler(cfg, pl, envelope.Options{Codec: goccyCodec})},
 		{"wrapped", wrappedHandler(cfg, pl)},
+		{"huma", humaHandler(pl)},
+		{"echo", echoHandler(pl)},
 		{"gin", ginHandler(pl)},
 		{"chi-render", chiHandler(pl)},
 	}
+	c.Fiber = func() *fiber.App { return fiberApp(pl) }
 	return c
 }
 
@@ -106,11 +117,10 @@ func limitHandler(body []byte) http.Handler {
 
 var bareBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
 
-// bareHandler does the same decoding and encoding of the data with the
-// toolkit's default codec, into a pooled buffer written at once: no
-// envelope, no middleware. The floor of the JSON work.
-func bareHandler[P, R any](pl Payload[P, R]) http.Handler {
-	codec := envelope.DefaultCodec
+// bareHandler does the same decoding and encoding of the data with codec,
+// into a pooled buffer written at once: no envelope, no middleware. The
+// floor of the JSON work with that codec.
+func bareHandler[P, R any](pl Payload[P, R], codec envelope.Codec) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		bp := bareBuffers.Get().(*[]byte)
 		defer bareBuffers.Put(bp)
@@ -188,30 +198,6 @@ func handwrittenStd[P, R any](pl Payload[P, R]) http.Handler {
 	})
 }
 
-var jsoniterStd = jsoniter.ConfigCompatibleWithStandardLibrary
-
-// handwrittenJSONIter is handwrittenStd with json-iterator in place of
-// encoding/json: the same code, the faster library.
-func handwrittenJSONIter[P, R any](pl Payload[P, R]) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		w.Header().Set("Content-Type", "application/json")
-		var p P
-		if err := jsoniterStd.NewDecoder(r.Body).Decode(&p); err != nil {
-			jsoniterStd.NewEncoder(w).Encode(stdEnvelope{Status: "parameter-error", Time: seconds(start), Flags: map[string]any{},
-				Data: stdError{Code: "InvalidParameters", Message: err.Error()}})
-			return
-		}
-		res, err := pl.Serve(p)
-		if err != nil {
-			jsoniterStd.NewEncoder(w).Encode(stdEnvelope{Status: "error", Time: seconds(start), Flags: map[string]any{},
-				Data: stdError{Code: "Failed", Message: err.Error()}})
-			return
-		}
-		jsoniterStd.NewEncoder(w).Encode(stdEnvelope{Status: "success", Time: seconds(start), Flags: flagsOf(pl.Page), Data: res})
-	})
-}
-
 // actionHandler is the toolkit: the full middleware chain and a typed action.
 func actionHandler[P, R any](cfg Config, pl Payload[P, R], opts envelope.Options) http.Handler {
 	return ToolkitChain(cfg, opts, true).Then(envelope.Action(func(ctx context.Context, p P) (R, error) {
@@ -228,7 +214,7 @@ func actionHandler[P, R any](cfg Config, pl Payload[P, R], opts envelope.Options
 // is the wrapping. Its one concession to the envelope is the pagination
 // flag.
 func wrappedHandler[P, R any](cfg Config, pl Payload[P, R]) http.Handler {
-	bare := bareHandler(pl)
+	bare := bareHandler(pl, defaultCodec)
 	existing := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if pl.Page != nil {
 			envelope.SetPage(r.Context(), *pl.Page)
@@ -236,48 +222,4 @@ func wrappedHandler[P, R any](cfg Config, pl Payload[P, R]) http.Handler {
 		bare.ServeHTTP(w, r)
 	})
 	return ToolkitChain(cfg, envelope.Options{}, false).Then(existing)
-}
-
-func init() { gin.SetMode(gin.ReleaseMode) }
-
-// ginHandler is gin: ShouldBindJSON and c.JSON of the envelope struct.
-func ginHandler[P, R any](pl Payload[P, R]) http.Handler {
-	g := gin.New()
-	g.POST(Path, func(c *gin.Context) {
-		start := time.Now()
-		var p P
-		if err := c.ShouldBindJSON(&p); err != nil {
-			c.JSON(http.StatusOK, stdEnvelope{Status: "parameter-error", Time: seconds(start), Flags: map[string]any{},
-				Data: stdError{Code: "InvalidParameters", Message: err.Error()}})
-			return
-		}
-		res, err := pl.Serve(p)
-		if err != nil {
-			c.JSON(http.StatusOK, stdEnvelope{Status: "error", Time: seconds(start), Flags: map[string]any{},
-				Data: stdError{Code: "Failed", Message: err.Error()}})
-			return
-		}
-		c.JSON(http.StatusOK, stdEnvelope{Status: "success", Time: seconds(start), Flags: flagsOf(pl.Page), Data: res})
-	})
-	return g
-}
-
-// chiHandler is chi's render: render.DecodeJSON and render.JSON.
-func chiHandler[P, R any](pl Payload[P, R]) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		var p P
-		if err := render.DecodeJSON(r.Body, &p); err != nil {
-			render.JSON(w, r, stdEnvelope{Status: "parameter-error", Time: seconds(start), Flags: map[string]any{},
-				Data: stdError{Code: "InvalidParameters", Message: err.Error()}})
-			return
-		}
-		res, err := pl.Serve(p)
-		if err != nil {
-			render.JSON(w, r, stdEnvelope{Status: "error", Time: seconds(start), Flags: map[string]any{},
-				Data: stdError{Code: "Failed", Message: err.Error()}})
-			return
-		}
-		render.JSON(w, r, stdEnvelope{Status: "success", Time: seconds(start), Flags: flagsOf(pl.Page), Data: res})
-	})
 }

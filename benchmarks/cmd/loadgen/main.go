@@ -1,8 +1,14 @@
-// Command loadgen serves the variants of BenchmarkOverhead as real
-// http.Servers on loopback, plain and TLS, and drives each with a bounded
-// load: a fixed number of requests over keep-alive connections, -c at a
-// time. It reports requests per second and the server's CPU time per
-// request, each also as a ratio to the limit variant of the same run.
+// Command loadgen serves the variants of BenchmarkOverhead, and the fiber
+// peer, as real servers on loopback, plain and TLS, and drives each with a
+// bounded load: a fixed number of requests over keep-alive connections, -c
+// at a time. For each variant, mode and round it prints one line in the Go
+// benchmark format, with the requests per second and the server's CPU time
+// per request:
+//
+//	BenchmarkEndToEnd/plain/action/small 20000 30118 req/s 28967 server-cpu-ns/op
+//
+// which benchstat reads, and cmd/overheadtable turns into the end-to-end
+// table (it runs this command itself, or reads its output with -in).
 //
 // Each server runs in a child process (this same binary with -serve), so
 // that its CPU time is its own: the child reads its getrusage(RUSAGE_SELF)
@@ -50,10 +56,8 @@ import (
 )
 
 const (
-	startMarker = "<!-- e2e-table:start -->"
-	endMarker   = "<!-- e2e-table:end -->"
-	pinnedEnv   = "LOADGEN_PINNED"
-	coresEnv    = "LOADGEN_CORES"
+	pinnedEnv = "LOADGEN_PINNED"
+	coresEnv  = "LOADGEN_CORES"
 )
 
 var (
@@ -68,11 +72,11 @@ var (
 	conc     = flag.Int("c", 8, "concurrent requests (keep-alive connections)")
 	payload  = flag.String("payload", "small", "small, medium or large")
 	modes    = flag.String("modes", "plain,tls", "plain, tls or both, comma-separated")
-	variants = flag.String("variants", "limit,bare,handwritten-std,action,wrapped,gin,chi-render", "variants to serve, comma-separated; limit is always included")
-	timeout  = flag.Duration("timeout", 3*time.Minute, "bound on each variant's run")
-	pin      = flag.Bool("pin", true, "pin server and load generator to their own cores with taskset where possible")
-	readme   = flag.String("readme", "", "write the table into this file between "+startMarker+" and "+endMarker)
-	useTLS   = flag.Bool("tls", false, "internal: the child serves TLS")
+	variants = flag.String("variants", "limit,bare,handwritten-std,action,action-jsoniter,action-goccy,wrapped,huma,echo,gin,chi-render,fiber",
+		"variants to serve, comma-separated; limit is always included")
+	timeout = flag.Duration("timeout", 3*time.Minute, "bound on each variant's run")
+	pin     = flag.Bool("pin", true, "pin server and load generator to their own cores with taskset where possible")
+	useTLS  = flag.Bool("tls", false, "internal: the child serves TLS")
 )
 
 func main() {
@@ -133,25 +137,28 @@ func child() error {
 			h = v.Handler
 		}
 	}
-	if h == nil {
+	if h == nil && *variant != "fiber" {
 		return fmt.Errorf("no variant %q", *variant)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ErrorLog: log.New(io.Discard, "", 0)}
 	if *useTLS {
 		cert, err := tls.LoadX509KeyPair(*certFile, *keyFile)
 		if err != nil {
 			return err
 		}
 		// HTTP/1.1 only, as the load generator speaks it.
-		srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, NextProtos: []string{"http/1.1"}}
-		srv.TLSNextProto = map[string]func(*http.Server, *tls.Conn, http.Handler){}
-		ln = tls.NewListener(ln, srv.TLSConfig)
+		ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, NextProtos: []string{"http/1.1"}})
 	}
-	go srv.Serve(ln)
+	if h != nil {
+		srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ErrorLog: log.New(io.Discard, "", 0)}
+		go srv.Serve(ln)
+	} else {
+		// fiber serves fasthttp, not net/http, on the same listener.
+		go c.Fiber().Listener(ln)
+	}
 	fmt.Printf("ADDR %s\n", ln.Addr())
 	sc := bufio.NewScanner(os.Stdin)
 	for sc.Scan() {
@@ -248,9 +255,8 @@ func startServer(variant string, tlsMode bool, cert, key string) (*server, error
 }
 
 type measure struct {
-	variant string
-	rps     float64
-	cpu     time.Duration // server CPU per request
+	rps float64
+	cpu time.Duration // server CPU per request
 }
 
 func parent() error {
@@ -284,7 +290,6 @@ func parent() error {
 	if err != nil {
 		return err
 	}
-	var out strings.Builder
 	pinning := "not pinned"
 	if pinned() {
 		pinning = "server pinned to core 0, load generator to core 1 (taskset)"
@@ -293,46 +298,27 @@ func parent() error {
 	if v, err := strconv.Atoi(os.Getenv(coresEnv)); err == nil {
 		cores = v
 	}
-	fmt.Fprintf(&out, "Made by `cd benchmarks && go run ./cmd/loadgen -payload %s -n %d -rounds %d -c %d` on %s: %d cores, %s/%s, %s, %s; ",
-		*payload, *n, *rounds, *conc, time.Now().UTC().Format("2006-01-02"), cores, runtime.GOOS, runtime.GOARCH, runtime.Version(), pinning)
-	fmt.Fprintf(&out, "%d measured requests per run after %d of warm-up, HTTP/1.1 keep-alive, %d connections; "+
-		"each variant's best of %d rounds (the highest req/s, the least server CPU per request).\n\n", *n, *warmup, *conc, *rounds)
+	// The configuration, as lines of "key: value" that benchstat and
+	// cmd/overheadtable read.
+	fmt.Printf("e2e-cores: %d\ne2e-pinning: %s\ne2e-go: %s\ne2e-requests: %d\ne2e-warmup: %d\ne2e-connections: %d\ne2e-rounds: %d\n",
+		cores, pinning, runtime.Version(), *n, *warmup, *conc, *rounds)
 	for _, mode := range strings.Split(*modes, ",") {
 		mode = strings.TrimSpace(mode)
 		if mode != "plain" && mode != "tls" {
 			return fmt.Errorf("unknown mode %q", mode)
 		}
-		tlsMode := mode == "tls"
 		// Rounds go through every variant in turn, so that what else runs
-		// on the machine falls on all of them alike; each keeps its best.
-		ms := make([]measure, len(names))
+		// on the machine falls on all of them alike.
 		for round := range *rounds {
-			for i, name := range names {
-				m, err := run(name, tlsMode, c.Request, cert, key, pool)
+			for _, name := range names {
+				m, err := run(name, mode == "tls", c.Request, cert, key, pool)
 				if err != nil {
 					return fmt.Errorf("%s/%s: %w", mode, name, err)
 				}
 				log.Printf("%s round %d %s: %.0f req/s, %.1f µs server CPU per request", mode, round+1, name, m.rps, float64(m.cpu)/1e3)
-				if round == 0 {
-					ms[i] = m
-					continue
-				}
-				ms[i].rps = max(ms[i].rps, m.rps)
-				ms[i].cpu = min(ms[i].cpu, m.cpu)
+				fmt.Printf("BenchmarkEndToEnd/%s/%s/%s %d %.0f req/s %d server-cpu-ns/op\n", mode, name, *payload, *n, m.rps, m.cpu.Nanoseconds())
 			}
 		}
-		lim := ms[0]
-		fmt.Fprintf(&out, "**%s, %s payload**\n\n", map[bool]string{false: "plain HTTP (behind a TLS proxy)", true: "TLS"}[tlsMode], *payload)
-		out.WriteString("| variant | req/s | vs limit | server CPU/req | vs limit |\n|---|---:|---:|---:|---:|\n")
-		for _, m := range ms {
-			fmt.Fprintf(&out, "| %s | %.0f | %.2fx | %.1f µs | %.2fx |\n", m.variant, m.rps, m.rps/lim.rps,
-				float64(m.cpu)/1e3, float64(m.cpu)/float64(lim.cpu))
-		}
-		out.WriteString("\n")
-	}
-	fmt.Print(out.String())
-	if *readme != "" {
-		return splice(*readme, out.String())
 	}
 	return nil
 }
@@ -372,7 +358,7 @@ func run(name string, tlsMode bool, body []byte, cert, key string, pool *x509.Ce
 	if err != nil {
 		return measure{}, err
 	}
-	return measure{variant: name, rps: float64(*n) / elapsed.Seconds(), cpu: (after - before) / time.Duration(*n)}, nil
+	return measure{rps: float64(*n) / elapsed.Seconds(), cpu: (after - before) / time.Duration(*n)}, nil
 }
 
 // load sends total requests, conc at a time, and checks every answer.
@@ -461,17 +447,4 @@ func makeCert(dir string) (certFile, keyFile string, pool *x509.CertPool, err er
 	pool = x509.NewCertPool()
 	pool.AddCert(cert)
 	return certFile, keyFile, pool, nil
-}
-
-func splice(path, table string) error {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	s := string(data)
-	i, j := strings.Index(s, startMarker), strings.Index(s, endMarker)
-	if i < 0 || j < i {
-		return fmt.Errorf("%s: no %s … %s markers", path, startMarker, endMarker)
-	}
-	return os.WriteFile(path, []byte(s[:i+len(startMarker)]+"\n"+table+s[j:]), 0o644)
 }
