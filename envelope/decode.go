@@ -12,6 +12,8 @@ import (
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/apienvelope/apienvelope/envelope/internal/jsondepth"
 )
 
 // Decode decodes the request's parameters into v, a pointer, with the
@@ -27,7 +29,7 @@ func Decode(r *http.Request, v any) error {
 }
 
 func decodeRequest(r *http.Request, v any, strict bool, opts ParamsOptions) error {
-	raw, opts, err := readParams(r, opts)
+	raw, opts, checked, err := readParams(r, opts)
 	if err != nil {
 		return err
 	}
@@ -35,21 +37,27 @@ func decodeRequest(r *http.Request, v any, strict bool, opts ParamsOptions) erro
 	if ex := fromContext(r.Context()); ex != nil {
 		codec = ex.opts.codec()
 	}
-	if err := decodeParams(codec, raw, v, strict, opts.maxDepth()); err != nil {
+	maxDepth := opts.maxDepth()
+	if checked {
+		maxDepth = 0 // ReadParams checked it
+	}
+	if err := decodeParams(codec, raw, v, strict, maxDepth); err != nil {
 		return err
 	}
 	return validate(v)
 }
 
 // decodeParams makes the checks of CONTRACT R5 that are not the codec's
-// around it: the parameters are an object, nested no deeper than maxDepth,
-// and the required fields of v's type are there.
+// around it: the parameters are an object, nested no deeper than maxDepth
+// (0: checked already), and the required fields of v's type are there.
 func decodeParams(codec Codec, raw []byte, v any, strict bool, maxDepth int) error {
 	if first := firstByte(raw); first != '{' {
 		return ParameterError(CodeParametersNotObject, "The parameters must be a JSON object, not "+kindOf(first))
 	}
-	if err := checkDepth(raw, maxDepth); err != nil {
-		return err
+	if maxDepth > 0 {
+		if err := checkDepth(raw, maxDepth); err != nil {
+			return err
+		}
 	}
 	if err := codec.Unmarshal(raw, v, UnmarshalOptions{RejectUnknown: strict}); err != nil {
 		var e *Error
@@ -97,21 +105,20 @@ func kindOf(c byte) string {
 }
 
 // checkDepth refuses parameters nested deeper than maxDepth, the object
-// itself being level 1. Parameters with no more opening brackets than
-// maxDepth cannot be: only the others are read, token by token.
+// itself being level 1. Only refused parameters are read token by token,
+// to name where they go too deep.
 func checkDepth(raw []byte, maxDepth int) *Error {
-	if bytes.Count(raw, []byte{'{'})+bytes.Count(raw, []byte{'['}) <= maxDepth {
+	if !jsondepth.Exceeds(raw, maxDepth) {
 		return nil
 	}
+	e := ParameterError(CodeNestingTooDeep, fmt.Sprintf("The parameters are nested more than %d levels deep", maxDepth))
 	dec := jsontext.NewDecoder(bytes.NewReader(raw), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
 	for {
 		if _, err := dec.ReadToken(); err != nil {
-			// A syntax error is the codec's to report, with its place.
-			return nil
+			return e
 		}
 		if dec.StackDepth() > maxDepth {
-			return ParameterError(CodeNestingTooDeep, fmt.Sprintf("The parameters are nested more than %d levels deep", maxDepth)).
-				WithField(fieldOf(dec.StackPointer()))
+			return e.WithField(fieldOf(dec.StackPointer()))
 		}
 	}
 }

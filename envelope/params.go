@@ -82,14 +82,14 @@ type paramsBody struct {
 
 func (*paramsBody) Close() error { return nil }
 
-// readParams returns the request's parameters for Decode, unchecked unless
-// ReadParams read them, and the limits they were read within.
-func readParams(r *http.Request, opts ParamsOptions) ([]byte, ParamsOptions, error) {
+// readParams returns the request's parameters for Decode, the limits they
+// were read within, and whether ReadParams read and checked them.
+func readParams(r *http.Request, opts ParamsOptions) (params []byte, _ ParamsOptions, checked bool, err error) {
 	if pb, ok := r.Body.(*paramsBody); ok {
-		return pb.params, pb.opts, nil
+		return pb.params, pb.opts, true, nil
 	}
-	_, params, err := readBodyParams(r, opts)
-	return params, opts, err
+	_, params, err = readBodyParams(r, opts)
+	return params, opts, false, err
 }
 
 // readBodyParams reads the body, and the parameters in it.

@@ -223,7 +223,9 @@ func (o *Options) appendValue(dst []byte, v any) ([]byte, error) {
 	if err != nil {
 		return dst, err
 	}
-	if c != DefaultCodec && !jsontext.Value(out[start:]).IsValid() {
+	// A name twice is left to the codec: no Go value encodes to that
+	// unless a MarshalJSON method writes it.
+	if c != DefaultCodec && !jsontext.Value(out[start:]).IsValid(jsontext.AllowDuplicateNames(true)) {
 		return dst, fmt.Errorf("%w: %T of %T", errInvalidJSON, c, v)
 	}
 	return out, nil
