@@ -16,13 +16,12 @@
 // The checks:
 //
 //   - slow-body-memory: -slow-conns connections each declare a body of 1
-//     MiB and send one byte; the server's heap (-heap-action) or else its
-//     resident memory (Linux: the process listening on the target's port,
-//     found through /proc) is read before and after, and must grow by no
-//     more than -max-conn-memory per connection: a server must not reserve
-//     memory for bytes not yet arrived. Resident memory shows only what is
-//     written to: a buffer made and not yet filled, from memory the process
-//     never used before, does not count there, so prefer -heap-action.
+//     MiB and send one byte; the server's heap, which -heap-action tells,
+//     is read before and after, and must grow by no more than
+//     -max-conn-memory per connection: a server must not reserve memory
+//     for bytes not yet arrived. Skipped without -heap-action: the
+//     process's resident memory does not show a buffer that is reserved
+//     and not yet written to.
 //   - slow-body-answer: the same connections then trickle one byte a second;
 //     each must get the parameter-error envelope IncompleteBody once the
 //     server's read time is up (run the server with a short one).
@@ -140,7 +139,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&cfg.curlRuns, "curl-runs", 30, fmt.Sprintf("curl calls for curl-h2-refusal, at most %d", maxCurlRuns))
 	fs.DurationVar(&cfg.checkTimeout, "check-timeout", 60*time.Second, fmt.Sprintf("the longest one check may take, at most %s", maxCheckTime))
 	fs.Int64Var(&cfg.maxConnMemory, "max-conn-memory", 64<<10, "the most server memory, in bytes, one slow connection may cost")
-	fs.StringVar(&cfg.heapAction, "heap-action", "", "the `path` of an action on the target's host that answers {\"heap_alloc\": bytes}, such as the demo's /api/v1/debug/memory (-debug): slow-body-memory then reads the server's heap rather than its resident memory")
+	fs.StringVar(&cfg.heapAction, "heap-action", "", "the `path` of an action on the target's host whose data is {\"heap_alloc\": bytes}, such as the demo's /api/v1/debug/memory (-debug), for slow-body-memory")
 	fs.StringVar(&only, "only", "", "a comma-separated list of the checks to run (default: all)")
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
