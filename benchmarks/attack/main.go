@@ -28,6 +28,8 @@
 //   - large-body-declared, large-body-chunked: a body declared as 1 GiB,
 //     and one sent chunked without end, must be refused with BodyTooLarge,
 //     the first before the client has sent more than the limit.
+//   - big-number: an integer of 900,000 digits in "page" must be
+//     refused with a parameter-error; the time it took is the figure.
 //   - h2-rapid-reset: -streams HTTP/2 streams opened and reset at once
 //     (CVE-2023-44487); the server must still answer a new client.
 //   - h2-concurrent-streams: streams opened and left open past the
@@ -219,6 +221,7 @@ type check struct {
 var checks = []check{
 	{"slow-body", slowBody},
 	{"large-body", largeBody},
+	{"big-number", bigNumber},
 	{"h2-rapid-reset", h2RapidReset},
 	{"h2-concurrent-streams", h2ConcurrentStreams},
 	{"conn-cap", connCap},
