@@ -4,8 +4,8 @@
 // envelope with the allowed statuses (S1–S7), also for wrapped handlers (W1).
 //
 // The cases are data, one YAML file per area (transport, method, parameters,
-// errors, responses, wrapping), each case a raw request and what must come
-// back. [Suite] is the built-in suite; [Load] reads another one. Besides what
+// errors, responses, wrapping) in the package's testdata folder, built in
+// with go:embed, each case a raw request and what must come back. [Suite] is the built-in suite; [Load] reads another one. Besides what
 // a case expects, every response is checked generically: one JSON object with
 // exactly "status", "time", "flags" and "data" in that order, an allowed HTTP
 // status that matches the envelope status, the right Content-Type and

@@ -1,11 +1,13 @@
 package main
 
 import (
+	"context"
 	"crypto/sha256"
 	"crypto/subtle"
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -26,12 +28,12 @@ type config struct {
 	TrustedProxies []netip.Prefix
 	// Maintenance starts the demo in maintenance mode.
 	Maintenance bool
-	// Dev shows panics and their stacks in 500 answers and adds the
-	// debug/panic action.
+	// Dev shows panics and their stacks in 500 answers and adds the debug
+	// actions, debug/panic and debug/memory.
 	Dev bool
-	// DebugPanic adds the debug/panic action without Dev: its 500 then
+	// Debug adds the debug actions without Dev: debug/panic's 500 then
 	// shows nothing of the panic, which probes check.
-	DebugPanic bool
+	Debug bool
 	// Domain ends the Message-IDs of sent messages.
 	Domain string
 	// Logger receives the access log and unanticipated errors; nil
@@ -78,11 +80,14 @@ func newServer(cfg config) (http.Handler, *demo) {
 		{"messages", "deliveries", http.HandlerFunc(d.deliveries)},
 		{"messages", "list", envelope.Action(d.list)},
 	}
-	if cfg.Dev || cfg.DebugPanic {
-		actions = append(actions, struct {
+	if cfg.Dev || cfg.Debug {
+		actions = append(actions, []struct {
 			controller, action string
 			handler            http.Handler
-		}{"debug", "panic", http.HandlerFunc(debugPanic)})
+		}{
+			{"debug", "panic", http.HandlerFunc(debugPanic)},
+			{"debug", "memory", envelope.Action(debugMemory)},
+		}...)
 	}
 
 	r := middleware.NewRouter(middleware.RouterOptions{
@@ -140,7 +145,28 @@ func requireAPIKey(key string) func(http.Handler) http.Handler {
 	}
 }
 
-// debugPanic exists only with -dev or -debug-panic, to show the 500
+// memoryJSON is the answer of debug/memory.
+type memoryJSON struct {
+	// HeapAlloc is the bytes of live heap objects, just after a garbage
+	// collection.
+	HeapAlloc uint64 `json:"heap_alloc"`
+	// HeapSys is the bytes of heap the runtime holds from the system.
+	HeapSys uint64 `json:"heap_sys"`
+	// Goroutines is the number of goroutines.
+	Goroutines int `json:"goroutines"`
+}
+
+// debugMemory exists only with -dev or -debug: the heap in use, measured
+// after a garbage collection, so that the attack run can tell what one
+// slow connection costs the server.
+func debugMemory(context.Context, struct{}) (memoryJSON, error) {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return memoryJSON{HeapAlloc: ms.HeapAlloc, HeapSys: ms.HeapSys, Goroutines: runtime.NumGoroutine()}, nil
+}
+
+// debugPanic exists only with -dev or -debug, to show the 500
 // envelope: with -dev it carries the panic's value and stack; without,
 // a generic message (SPEC S7), which envelopeprobe -production checks.
 func debugPanic(http.ResponseWriter, *http.Request) {

@@ -504,6 +504,7 @@ func TestToolkitAnswers(t *testing.T) {
 		{"PUT", http.MethodPut, "send/message", "{}", withKey, 200, "error", "MethodNotAllowed"},
 		{"unknown action", http.MethodPost, "send/fax", "{}", withKey, 200, "error", "UnknownAction"},
 		{"debug action without -dev", http.MethodPost, "debug/panic", "{}", withKey, 200, "error", "UnknownAction"},
+		{"debug/memory without -dev", http.MethodPost, "debug/memory", "{}", withKey, 200, "error", "UnknownAction"},
 		{"trailing slash", http.MethodPost, "send/message/", "{}", withKey, 200, "error", "UnknownAction"},
 		{"XML", http.MethodPost, "send/message", "<x/>", map[string]string{"X-Server-API-Key": testKey, "Content-Type": "text/xml"}, 200, "parameter-error", "UnsupportedContentType"},
 		{"body too large", http.MethodPost, "send/message", `{"plain_body":"` + strings.Repeat("a", 1<<20) + `"}`, withKey, 200, "parameter-error", "BodyTooLarge"},
@@ -559,7 +560,7 @@ func TestPanic(t *testing.T) {
 		assert.Contains(t, data.Stack, "debugPanic")
 	})
 	t.Run("production mode shows nothing of it", func(t *testing.T) {
-		s := newTestServer(t, config{DebugPanic: true})
+		s := newTestServer(t, config{Debug: true})
 		r := s.post(t, "debug/panic", `{}`)
 		assert.Equal(t, http.StatusInternalServerError, r.HTTPStatus)
 		require.Equal(t, "internal-server-error", r.Status, r.Raw)
@@ -574,6 +575,19 @@ func TestPanic(t *testing.T) {
 		r := s.do(t, http.MethodPost, "debug/panic", `{}`, nil)
 		assert.Equal(t, "AccessDenied", r.err(t).Code)
 	})
+}
+
+// debug/memory tells the heap in use, behind the key, with -debug.
+func TestDebugMemory(t *testing.T) {
+	s := newTestServer(t, config{Debug: true})
+	r := s.post(t, "debug/memory", `{}`)
+	require.Equal(t, "success", r.Status, r.Raw)
+	var m memoryJSON
+	require.NoError(t, json.Unmarshal(r.Data, &m))
+	assert.Positive(t, m.HeapAlloc)
+	assert.GreaterOrEqual(t, m.HeapSys, m.HeapAlloc)
+	assert.Positive(t, m.Goroutines)
+	assert.Equal(t, "AccessDenied", s.do(t, http.MethodPost, "debug/memory", `{}`, nil).err(t).Code)
 }
 
 func TestPlainHTTP(t *testing.T) {

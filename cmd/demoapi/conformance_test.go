@@ -38,7 +38,7 @@ func TestConformance(t *testing.T) {
 		})
 	})
 	t.Run("messages/list in production mode", func(t *testing.T) {
-		h, _ := newServer(config{APIKey: testKey, HTTPSPort: 443, DebugPanic: true})
+		h, _ := newServer(config{APIKey: testKey, HTTPSPort: 443, Debug: true})
 		conformance.Run(t, h, conformance.Options{
 			Action:       "/api/v1/messages/list",
 			Params:       `{"page":1,"per_page":5}`,
@@ -70,7 +70,7 @@ func TestConformanceOverTLS(t *testing.T) {
 	// Plain HTTP is redirected to the HTTPS listener's port, known once it
 	// listens, as run does.
 	tlsSrv := httptest.NewUnstartedServer(nil)
-	h, d := newServer(config{APIKey: testKey, DebugPanic: true, HTTPSPort: tlsSrv.Listener.Addr().(*net.TCPAddr).Port})
+	h, d := newServer(config{APIKey: testKey, Debug: true, HTTPSPort: tlsSrv.Listener.Addr().(*net.TCPAddr).Port})
 	tlsSrv.Config.Handler = h
 	tlsSrv.StartTLS()
 	t.Cleanup(tlsSrv.Close)

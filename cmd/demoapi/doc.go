@@ -11,7 +11,7 @@
 // It keeps messages in memory and prints the API key to send as
 // X-Server-API-Key, with a curl line to try. Flags: -addr, -http-addr,
 // -cert, -key, -api-key, -trusted-proxies, -maintenance, -dev,
-// -debug-panic, -read-timeout, -max-conns and -max-conns-per-client; see -h.
+// -debug, -read-timeout, -max-conns and -max-conns-per-client; see -h.
 //
 // Both listeners are served by middleware.NewServer: sound timeouts (the
 // write time outlasts the read time, so a body that stops short is still

@@ -54,7 +54,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	trusted := fs.String("trusted-proxies", "", "comma-separated `CIDRs` of proxies believed when they say, with X-Forwarded-Proto or Forwarded, that a plain-HTTP request came to them over HTTPS")
 	maintenance := fs.Bool("maintenance", false, "start in maintenance mode: every request gets 503 service-unavailable")
 	dev := fs.Bool("dev", false, "development mode: panic messages and stacks in 500 answers, and the debug/panic action")
-	debugPanic := fs.Bool("debug-panic", false, "serve the debug/panic action, which panics, also without -dev: for probes that check what a 500 shows in production mode")
+	debug := fs.Bool("debug", false, "serve the debug actions also without -dev: debug/panic, for probes that check what a 500 shows in production mode, and debug/memory, the heap in use, for the attack run")
 	readTimeout := fs.Duration("read-timeout", 30*time.Second, "the longest a request may take to arrive, body included; its answer may take 30s more")
 	maxConns := fs.Int("max-conns", 8000, "the most connections each listener keeps open at once; more get 503 service-unavailable (keep twice this below ulimit -n)")
 	maxConnsPerClient := fs.Int("max-conns-per-client", 256, "the most connections each listener keeps open at once from one client address (an IPv6 /64)")
@@ -108,7 +108,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		TrustedProxies: proxies,
 		Maintenance:    *maintenance,
 		Dev:            *dev,
-		DebugPanic:     *debugPanic,
+		Debug:          *debug,
 		Logger:         logger,
 	})
 	limits := middleware.ServerOptions{
@@ -141,7 +141,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		ownCert:     *certFile != "",
 		maintenance: *maintenance,
 		dev:         *dev,
-		debugPanic:  *debugPanic,
+		debug:       *debug,
 	})
 
 	var serveErr error
@@ -241,8 +241,8 @@ func plainURL(flagAddr string, ln net.Listener) string {
 }
 
 type bannerInfo struct {
-	httpsURL, plainURL, apiKey, certPath  string
-	ownCert, maintenance, dev, debugPanic bool
+	httpsURL, plainURL, apiKey, certPath string
+	ownCert, maintenance, dev, debug     bool
 }
 
 // printBanner tells how to call the demo, with a curl line to paste.
@@ -267,9 +267,9 @@ func printBanner(w io.Writer, b bannerInfo) {
 	}
 	switch {
 	case b.dev:
-		fmt.Fprintf(w, "  Development mode: 500 answers show panics and stacks; debug/panic exists.\n")
-	case b.debugPanic:
-		fmt.Fprintf(w, "  debug/panic exists; 500 answers show nothing of the panic (production mode).\n")
+		fmt.Fprintf(w, "  Development mode: 500 answers show panics and stacks; debug/panic and debug/memory exist.\n")
+	case b.debug:
+		fmt.Fprintf(w, "  debug/panic and debug/memory exist; 500 answers show nothing of the panic (production mode).\n")
 	}
 	fmt.Fprintf(w, "  "+toggleSignalHint+"\n", os.Getpid())
 	fmt.Fprintf(w, "Try:\n  curl %s -H 'X-Server-API-Key: %s' -H 'Content-Type: application/json' \\\n", trust, b.apiKey)

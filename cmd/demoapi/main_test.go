@@ -182,7 +182,7 @@ func TestRunFlags(t *testing.T) {
 		var out strings.Builder
 		err := run(context.Background(), []string{"-h"}, &out)
 		assert.True(t, errors.Is(err, flag.ErrHelp))
-		for _, f := range []string{"-addr", "-http-addr", "-cert", "-key", "-api-key", "-trusted-proxies", "-maintenance", "-dev", "-debug-panic", "-read-timeout", "-max-conns", "-max-conns-per-client"} {
+		for _, f := range []string{"-addr", "-http-addr", "-cert", "-key", "-api-key", "-trusted-proxies", "-maintenance", "-dev", "-debug", "-read-timeout", "-max-conns", "-max-conns-per-client"} {
 			assert.Contains(t, out.String(), f)
 		}
 	})

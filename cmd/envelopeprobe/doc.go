@@ -32,7 +32,7 @@
 //	                     proxy: the trusted-proxy cases run instead of the
 //	                     forged-header ones
 //	-panic-action PATH   an action that panics (the demo's
-//	                     /api/v1/debug/panic, with -dev or -debug-panic),
+//	                     /api/v1/debug/panic, with -dev or -debug),
 //	                     for the live 500 cases
 //	-production          the server runs outside development mode: a 500
 //	                     must show no stack trace and not the panic's value
@@ -47,10 +47,10 @@
 //	-cases DIR           run the YAML case files in DIR instead of the
 //	                     built-in suite
 //
-// For example, against the demo API in production mode (-debug-panic adds
+// For example, against the demo API in production mode (-debug adds
 // its debug/panic action):
 //
-//	go run ./cmd/demoapi -debug-panic -api-key demo-key &
+//	go run ./cmd/demoapi -debug -api-key demo-key &
 //	go run ./cmd/envelopeprobe -insecure -http-url http://localhost:8080 \
 //	    -header 'X-Server-API-Key: demo-key' \
 //	    -params '{"page":1}' -int-field page -panic-action /api/v1/debug/panic \

@@ -3,7 +3,7 @@
 # the README shows: once with the demo in maintenance mode (the maintenance
 # cases), once over HTTP/2, then the full suite, whose "N passed, N failed"
 # is the last line. The demos run in production mode, as they would be
-# deployed, with -debug-panic: a 500 must show nothing of the panic.
+# deployed, with -debug: a 500 must show nothing of the panic.
 # Exits non-zero if either run fails. Only loopback addresses are used.
 #
 #   bash cmd/envelopeprobe/probe-demo.sh            # from the module root
@@ -31,7 +31,7 @@ go build -o "$bin/envelopeprobe" ./cmd/envelopeprobe
 start() {
 	local name=$1 https=$2 http=$3
 	shift 3
-	"$bin/demoapi" -debug-panic -api-key "$key" -addr "127.0.0.1:$https" -http-addr "127.0.0.1:$http" "$@" >"$bin/$name.log" 2>&1 &
+	"$bin/demoapi" -debug -api-key "$key" -addr "127.0.0.1:$https" -http-addr "127.0.0.1:$http" "$@" >"$bin/$name.log" 2>&1 &
 	pids+=($!)
 	for _ in $(seq 100); do
 		if (exec 3<>"/dev/tcp/127.0.0.1/$https") 2>/dev/null && (exec 3<>"/dev/tcp/127.0.0.1/$http") 2>/dev/null; then
