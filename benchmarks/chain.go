@@ -15,19 +15,15 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 }
 
-// ToolkitChain is the toolkit's full middleware chain in its usual order,
-// outermost first: RequireHTTPS, Envelope, Recover, PostOnly, Params. With
-// params false, Params is left out, for a wrapped handler that reads its
-// body itself.
-func ToolkitChain(cfg Config, opts envelope.Options, params bool) middleware.Chain {
-	c := middleware.NewChain(
+// ToolkitChain is the toolkit's middleware chain in its usual order,
+// outermost first: RequireHTTPS, Envelope, Recover, PostOnly. A typed
+// action reads its own parameters, and the wrapped handler reads its body
+// itself: neither needs Params in front.
+func ToolkitChain(cfg Config, opts envelope.Options) middleware.Chain {
+	return middleware.NewChain(
 		middleware.RequireHTTPS(middleware.HTTPSOptions{TrustedProxies: cfg.TrustedProxies}),
 		middleware.Envelope(opts),
 		middleware.Recover(middleware.RecoverOptions{}),
 		middleware.PostOnly(middleware.PostOnlyOptions{}),
 	)
-	if params {
-		c = c.Append(middleware.Params(middleware.ParamsOptions{}))
-	}
-	return c
 }

@@ -200,7 +200,7 @@ func handwrittenStd[P, R any](pl Payload[P, R]) http.Handler {
 
 // actionHandler is the toolkit: the full middleware chain and a typed action.
 func actionHandler[P, R any](cfg Config, pl Payload[P, R], opts envelope.Options) http.Handler {
-	return ToolkitChain(cfg, opts, true).Then(envelope.Action(func(ctx context.Context, p P) (R, error) {
+	return ToolkitChain(cfg, opts).Then(envelope.Action(func(ctx context.Context, p P) (R, error) {
 		if pl.Page != nil {
 			envelope.SetPage(ctx, *pl.Page)
 		}
@@ -221,5 +221,5 @@ func wrappedHandler[P, R any](cfg Config, pl Payload[P, R]) http.Handler {
 		}
 		bare.ServeHTTP(w, r)
 	})
-	return ToolkitChain(cfg, envelope.Options{}, false).Then(existing)
+	return ToolkitChain(cfg, envelope.Options{}).Then(existing)
 }
