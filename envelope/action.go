@@ -12,6 +12,17 @@ type ActionOptions struct {
 	Strict bool
 	// Params bounds the body when no Params middleware has read it.
 	Params ParamsOptions
+	// Title names the action in its documentation, such as "Send a message".
+	Title string
+	// Description tells what the action does, for its documentation.
+	Description string
+	// Errors declares the errors the action returns (see Declare). The
+	// documentation lists them; in development mode, an error it returns
+	// that is not among them, nor its authenticator's, is logged.
+	Errors []*Error
+	// Auth, when set, decides who may call the action: its Check runs
+	// before the parameters are read.
+	Auth *Authenticator
 }
 
 // Action turns fn into an http.Handler. The request's parameters are decoded
@@ -21,8 +32,11 @@ func Action[P, R any](fn func(ctx context.Context, params P) (R, error)) http.Ha
 	return ActionWith(ActionOptions{}, fn)
 }
 
-// ActionWith is Action with options.
+// ActionWith is Action with options. It panics if opts declares an error
+// or an authenticator that cannot be documented (see Declare and
+// Authenticator).
 func ActionWith[P, R any](opts ActionOptions, fn func(ctx context.Context, params P) (R, error)) http.Handler {
+	mustBeValidOptions("ActionWith", opts)
 	return &action[P, R]{fn: fn, opts: opts, params: paramsTypeOf(reflect.TypeFor[P]())}
 }
 
@@ -36,7 +50,28 @@ type action[P, R any] struct {
 // parameters before anything else.
 func (*action[P, R]) decodesParamsFirst() {}
 
+// DescribeAction implements Describer.
+func (a *action[P, R]) DescribeAction() ActionInfo {
+	return ActionInfo{Options: a.opts, Params: reflect.TypeFor[P](), Result: reflect.TypeFor[R]()}
+}
+
 func (a *action[P, R]) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if a.opts.Auth != nil {
+		// A Params middleware in front left the check of the body to this
+		// action's decoding (LoadParamsFor); it is made before Check, so
+		// that a malformed body gets the answer it gets without Auth.
+		if ex := FromContext(r.Context()); ex != nil {
+			if err := ex.checkParamsNow(); err != nil {
+				Fail(w, r, err)
+				return
+			}
+		}
+		var err error
+		if r, err = a.opts.Auth.check(r); err != nil {
+			failDeclared(w, r, a.opts, err)
+			return
+		}
+	}
 	var p P
 	if err := decodeRequest(r, &p, a.params, a.opts.Strict, a.opts.Params); err != nil {
 		Fail(w, r, err)
@@ -44,7 +79,7 @@ func (a *action[P, R]) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	result, err := a.fn(r.Context(), p)
 	if err != nil {
-		Fail(w, r, err)
+		failDeclared(w, r, a.opts, err)
 		return
 	}
 	Success(w, r, result)
