@@ -17,6 +17,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/apienvelope/apienvelope/cmd/demoapi/demo"
 )
 
 func main() {
@@ -85,7 +87,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	key := *apiKey
 	if key == "" {
-		key = randomToken(24)
+		key = demo.RandomToken(24)
 	}
 
 	// Listen before building the handler: the redirect needs the HTTPS
@@ -104,7 +106,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		defer plainLn.Close()
 	}
 
-	handler, d := newServer(config{
+	api := demo.New(demo.Config{
 		APIKey:         key,
 		HTTPSPort:      httpsPort,
 		TrustedProxies: proxies,
@@ -112,20 +114,20 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		Dev:            *dev,
 		Logger:         logger,
 	})
-	tlsSrv := newHTTPServer(handler, logger)
+	tlsSrv := newHTTPServer(api, logger)
 	tlsSrv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	servers := []*http.Server{tlsSrv}
 	errc := make(chan error, 2)
 	go func() { errc <- tlsSrv.ServeTLS(tlsLn, "", "") }()
 	if plainLn != nil {
-		plainSrv := newHTTPServer(handler, logger)
+		plainSrv := newHTTPServer(api, logger)
 		servers = append(servers, plainSrv)
 		go func() { errc <- plainSrv.Serve(plainLn) }()
 	}
 
 	onToggleSignal(ctx, func() {
-		on := !d.maintenance.Load()
-		d.maintenance.Store(on)
+		on := !api.Maintenance()
+		api.SetMaintenance(on)
 		logger.Info("maintenance mode", "on", on)
 	})
 	printBanner(out, bannerInfo{
@@ -180,7 +182,7 @@ func loadCertificate(certFile, keyFile string) (tls.Certificate, string, error) 
 		cert, err := tls.LoadX509KeyPair(certFile, keyFile)
 		return cert, "", err
 	}
-	certPEM, keyPEM, err := selfSignedPEM()
+	certPEM, keyPEM, err := demo.SelfSignedPEM()
 	if err != nil {
 		return tls.Certificate{}, "", err
 	}

@@ -1,4 +1,4 @@
-package main
+package demo
 
 import (
 	"net/http"
@@ -18,7 +18,7 @@ import (
 func TestConformance(t *testing.T) {
 	headers := http.Header{"X-Server-API-Key": {testKey}}
 	t.Run("messages/list", func(t *testing.T) {
-		h, d := newServer(config{
+		h, d := newServer(Config{
 			APIKey:         testKey,
 			HTTPSPort:      443,
 			Dev:            true,
@@ -37,7 +37,7 @@ func TestConformance(t *testing.T) {
 		})
 	})
 	t.Run("send/raw", func(t *testing.T) {
-		h, _ := newServer(config{APIKey: testKey, HTTPSPort: 443})
+		h, _ := newServer(Config{APIKey: testKey, HTTPSPort: 443})
 		conformance.Run(t, h, conformance.Options{
 			Action:        "/api/v1/send/raw",
 			Params:        `{"rcpt_to":["ann@example.com"],"mail_from":"me@example.com","data":"U3ViamVjdDogaGkNCg0KaGk="}`,
@@ -52,7 +52,7 @@ func TestConformance(t *testing.T) {
 // TestConformanceOverTLS runs the suite against the demo as a live server:
 // real TLS, a real plain-HTTP listener, then again in maintenance mode.
 func TestConformanceOverTLS(t *testing.T) {
-	h, d := newServer(config{APIKey: testKey, Dev: true})
+	h, d := newServer(Config{APIKey: testKey, Dev: true})
 	tlsSrv := httptest.NewTLSServer(h)
 	t.Cleanup(tlsSrv.Close)
 	plainSrv := httptest.NewServer(h)
@@ -88,7 +88,7 @@ func TestConformanceOverTLS(t *testing.T) {
 // The same suite over HTTP/2, which net/http serves with other code: no
 // chunked encoding, no Connection header, bodies drained or streams reset.
 func TestConformanceOverHTTP2(t *testing.T) {
-	h, _ := newServer(config{APIKey: testKey, Dev: true})
+	h, _ := newServer(Config{APIKey: testKey, Dev: true})
 	var h2, h1 atomic.Int64
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ProtoMajor == 2 {

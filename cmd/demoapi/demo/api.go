@@ -1,4 +1,4 @@
-package main
+package demo
 
 import (
 	"crypto/sha256"
@@ -10,12 +10,13 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/apienvelope/apienvelope/apidoc"
 	"github.com/apienvelope/apienvelope/envelope"
 	"github.com/apienvelope/apienvelope/middleware"
 )
 
-// config is what newServer needs; run fills it from the flags.
-type config struct {
+// Config is what New needs; the demo command fills it from its flags.
+type Config struct {
 	// APIKey is the one key X-Server-API-Key must carry.
 	APIKey string
 	// HTTPSPort is the port plain-HTTP requests are redirected to; 0
@@ -47,11 +48,36 @@ type demo struct {
 	maintenance atomic.Bool
 }
 
-// newServer builds the demo's handler, the same for the HTTPS and the plain
-// listener: on plain HTTP it only redirects. Tests and the conformance
-// suite serve it in-process; the demo's state comes back so that they, and
-// run's SIGUSR1 handler, can reach it.
-func newServer(cfg config) (http.Handler, *demo) {
+// Server is the demo API: the handler of both the HTTPS and the plain
+// listener (on plain HTTP it only redirects), and its description.
+type Server struct {
+	router *middleware.Router
+	demo   *demo
+}
+
+// New returns the demo API, with no messages yet.
+func New(cfg Config) *Server {
+	router, d := newServer(cfg)
+	return &Server{router: router, demo: d}
+}
+
+// ServeHTTP serves a request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
+
+// Describe returns the description of the API, from which its OpenAPI
+// document is made.
+func (s *Server) Describe() *apidoc.API { return s.router.Describe() }
+
+// Maintenance reports whether the demo is in maintenance mode.
+func (s *Server) Maintenance() bool { return s.demo.maintenance.Load() }
+
+// SetMaintenance turns maintenance mode on or off: in maintenance mode
+// every action gets the 503 answer.
+func (s *Server) SetMaintenance(on bool) { s.demo.maintenance.Store(on) }
+
+// newServer builds the demo's router. Tests serve it in-process; the
+// demo's state comes back so that they can reach it.
+func newServer(cfg Config) (*middleware.Router, *demo) {
 	d := &demo{store: newStore(), domain: cfg.Domain}
 	if d.domain == "" {
 		d.domain = "demoapi.localhost"
