@@ -427,6 +427,15 @@ func (r *renderer) render(s *Schema) *jsonSchema {
 		ref.Description = s.Description
 		return ref
 	}
+	if s.Type == "" && len(s.OneOf) == 0 {
+		// Any value, null included. Written so that validators which
+		// read {} as "not null" (kin-openapi does, in both versions)
+		// accept null too; generators still read it as any value.
+		if r.v30 {
+			return &jsonSchema{Nullable: true, Description: s.Description}
+		}
+		return &jsonSchema{AnyOf: []*jsonSchema{{}, {Type: "null"}}, Description: s.Description}
+	}
 	out := &jsonSchema{
 		Format:      s.Format,
 		Description: s.Description,
@@ -480,6 +489,13 @@ func (r *renderer) render(s *Schema) *jsonSchema {
 	}
 	for _, alt := range s.OneOf {
 		out.OneOf = append(out.OneOf, r.render(alt))
+	}
+	if s.Nullable && s.Type == "" && len(s.OneOf) > 0 {
+		if r.v30 {
+			out.Nullable = true
+		} else {
+			out.OneOf = append(out.OneOf, &jsonSchema{Type: "null"})
+		}
 	}
 	if s.Discriminator != "" {
 		out.Discriminator = &discriminator{PropertyName: s.Discriminator, Mapping: map[string]string{}}

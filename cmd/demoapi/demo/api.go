@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"context"
 	"crypto/sha256"
 	"crypto/subtle"
 	"log/slog"
@@ -90,22 +91,57 @@ func newServer(cfg Config) (*middleware.Router, *demo) {
 
 	// Postal ignores parameters it does not know, and so do these actions
 	// (none is strict): clients written for another Postal version, which
-	// send parameters this one lacks, keep working.
+	// send parameters this one lacks, keep working. Every action checks
+	// the API key first, before its body is read, as Postal does: a caller
+	// without the key learns nothing from its parameters. The typed actions
+	// read their parameters themselves; messages/deliveries, an existing
+	// handler, has them read and checked by the Params middleware.
+	auth := serverAPIKey(cfg.APIKey)
 	actions := []struct {
 		controller, action string
 		handler            http.Handler
 	}{
-		{"send", "message", envelope.Action(d.sendMessage)},
-		{"send", "raw", envelope.Action(d.sendRaw)},
-		{"messages", "message", envelope.Action(d.message)},
-		{"messages", "deliveries", http.HandlerFunc(d.deliveries)},
-		{"messages", "list", envelope.Action(d.list)},
+		{"send", "message", envelope.ActionWith(envelope.ActionOptions{
+			Title:       "Send a message",
+			Description: "Sends a message made of the given parts to every recipient in to, cc and bcc. The checks run in Postal's order and the first failure is the answer.",
+			Auth:        auth,
+			Errors: []*envelope.Error{
+				ErrNoRecipients, ErrTooManyToAddresses, ErrTooManyCCAddresses, ErrTooManyBCCAddresses,
+				ErrNoContent, ErrFromAddressMissing, ErrAttachmentMissingName, ErrAttachmentMissingData,
+			},
+		}, d.sendMessage)},
+		{"send", "raw", envelope.ActionWith(envelope.ActionOptions{
+			Title:       "Send a raw message",
+			Description: "Sends a complete RFC 5322 message, as it is, to every recipient in rcpt_to.",
+			Auth:        auth,
+		}, d.sendRaw)},
+		{"messages", "message", envelope.ActionWith(envelope.ActionOptions{
+			Title:       "Get a message",
+			Description: "Returns a stored message: its id and token, and the parts _expansions asks for.",
+			Auth:        auth,
+			Errors:      []*envelope.Error{ErrMessageNotFound},
+		}, d.message)},
+		{"messages", "deliveries", envelope.HandlerWith[deliveriesParams, []deliveryJSON](envelope.ActionOptions{
+			Title:       "List a message's deliveries",
+			Description: "Returns the delivery attempts of a stored message. The demo never delivers, so the list is empty.",
+			Auth:        auth,
+			Errors:      []*envelope.Error{ErrDeliveriesBadRequest, ErrDeliveriesNotFound},
+		}, middleware.Params(middleware.ParamsOptions{})(http.HandlerFunc(d.deliveries)))},
+		{"messages", "list", envelope.ActionWith(envelope.ActionOptions{
+			Title:       "List messages",
+			Description: "Returns stored messages, oldest first, a page at a time, with the paginated flag. Postal has no such action.",
+			Auth:        auth,
+		}, d.list)},
 	}
 	if cfg.Dev {
 		actions = append(actions, struct {
 			controller, action string
 			handler            http.Handler
-		}{"debug", "panic", http.HandlerFunc(debugPanic)})
+		}{"debug", "panic", envelope.HandlerWith[struct{}, any](envelope.ActionOptions{
+			Title:       "Panic",
+			Description: "Development mode only: panics, to show the 500 envelope and what development mode adds to it.",
+			Auth:        auth,
+		}, http.HandlerFunc(debugPanic))})
 	}
 
 	r := middleware.NewRouter(middleware.RouterOptions{
@@ -127,39 +163,47 @@ func newServer(cfg Config) (*middleware.Router, *demo) {
 				Message:    "The demo is in maintenance mode",
 			}),
 		},
+		Docs: middleware.DocsOptions{
+			Title:       "Demo mail API",
+			Description: "A mail-sending API that speaks the send API of the Postal mail server, from memory: it stores messages and never delivers them.",
+		},
 	})
-	// Authentication comes before the body is read, as in Postal: a caller
-	// without the key learns nothing from its parameters.
-	perAction := middleware.NewChain(requireAPIKey(cfg.APIKey), middleware.Params(middleware.ParamsOptions{}))
 	for _, a := range actions {
-		r.Action(a.controller, a.action, perAction.Then(a.handler))
+		r.Action(a.controller, a.action, a.handler)
 	}
 	return r, d
 }
 
-// requireAPIKey checks X-Server-API-Key as Postal does, with Postal's codes
-// and messages, both with status error: AccessDenied when there is no key,
-// InvalidServerAPIKey (carrying the key it was given) when it is wrong.
-func requireAPIKey(key string) func(http.Handler) http.Handler {
+// Postal's answers to a missing or wrong X-Server-API-Key, word for word,
+// both with status error.
+var (
+	ErrAccessDenied        = envelope.Declare(envelope.StatusError, "AccessDenied", "Must be authenticated as a server.")
+	ErrInvalidServerAPIKey = envelope.Declare(envelope.StatusError, "InvalidServerAPIKey", "The API token provided in X-Server-API-Key was not valid.", "token")
+)
+
+// serverAPIKey checks X-Server-API-Key as Postal does: AccessDenied when
+// there is no key, InvalidServerAPIKey (carrying the key it was given) when
+// it is wrong.
+func serverAPIKey(key string) *envelope.Authenticator {
 	// Comparing digests keeps the comparison constant-time whatever the
 	// length of what the client sends.
 	want := sha256.Sum256([]byte(key))
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return &envelope.Authenticator{
+		Name:        "ServerAPIKey",
+		Header:      "X-Server-API-Key",
+		Description: "The server's API key, which the demo prints when it starts (or the one given with -api-key).",
+		Errors:      []*envelope.Error{ErrAccessDenied, ErrInvalidServerAPIKey},
+		Check: func(r *http.Request) (context.Context, error) {
 			got := r.Header.Get("X-Server-API-Key")
 			if strings.TrimSpace(got) == "" {
-				envelope.Fail(w, r, envelope.NewError("AccessDenied", "Must be authenticated as a server."))
-				return
+				return nil, ErrAccessDenied
 			}
 			sum := sha256.Sum256([]byte(got))
 			if key == "" || subtle.ConstantTimeCompare(sum[:], want[:]) != 1 {
-				e := envelope.NewError("InvalidServerAPIKey", "The API token provided in X-Server-API-Key was not valid.")
-				e.Attributes = map[string]any{"token": got}
-				envelope.Fail(w, r, e)
-				return
+				return nil, ErrInvalidServerAPIKey.With("token", got)
 			}
-			next.ServeHTTP(w, r)
-		})
+			return nil, nil
+		},
 	}
 }
 
