@@ -427,15 +427,6 @@ func (r *renderer) render(s *Schema) *jsonSchema {
 		ref.Description = s.Description
 		return ref
 	}
-	if s.Type == "" && len(s.OneOf) == 0 {
-		// Any value, null included. Written so that validators which
-		// read {} as "not null" (kin-openapi does, in both versions)
-		// accept null too; generators still read it as any value.
-		if r.v30 {
-			return &jsonSchema{Nullable: true, Description: s.Description}
-		}
-		return &jsonSchema{AnyOf: []*jsonSchema{{}, {Type: "null"}}, Description: s.Description}
-	}
 	out := &jsonSchema{
 		Format:      s.Format,
 		Description: s.Description,
@@ -490,11 +481,15 @@ func (r *renderer) render(s *Schema) *jsonSchema {
 	for _, alt := range s.OneOf {
 		out.OneOf = append(out.OneOf, r.render(alt))
 	}
-	if s.Nullable && s.Type == "" && len(s.OneOf) > 0 {
-		if r.v30 {
-			out.Nullable = true
-		} else {
+	if s.Nullable && s.Type == "" && len(out.OneOf) > 0 {
+		// null is one more alternative. 3.0 has no null type: the first
+		// alternative with a type of its own admits it.
+		if !r.v30 {
 			out.OneOf = append(out.OneOf, &jsonSchema{Type: "null"})
+		} else if i := slices.IndexFunc(out.OneOf, func(alt *jsonSchema) bool { return alt.Type != nil }); i >= 0 {
+			alt := *out.OneOf[i]
+			alt.Nullable = true
+			out.OneOf[i] = &alt
 		}
 	}
 	if s.Discriminator != "" {
