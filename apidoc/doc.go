@@ -9,8 +9,8 @@
 // actions, and its Describe method returns the [API]. Its [API.OpenAPI]
 // method writes the OpenAPI 3.1 document (or a 3.0 rendering) that the
 // router serves at /api/docs/v1/openapi.json and that cmd/envelopedoc
-// writes to a file. The documentation site and the Go client are made from
-// the same [API].
+// writes to a file. Other renderings of the description read the same
+// [API].
 //
 // Schemas come from the Go types by reflection, with the naming rules of
 // encoding/json v2: a field's name is its json tag's, else its Go name;

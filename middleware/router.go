@@ -64,6 +64,11 @@ type DocsOptions struct {
 // PostOnly, then the action. An Envelope the router is mounted inside takes
 // the place of its own.
 //
+// The router also serves the API's description, made from what each action
+// declares (see Describe and apidoc): its OpenAPI documents, with GET, at
+// /<prefix>/docs/<version>/openapi.json (3.1) and openapi-3.0.json, outside
+// the envelope (see DocsOptions).
+//
 // Register every action before serving: Action is not safe for use
 // concurrently with ServeHTTP.
 type Router struct {

@@ -26,6 +26,7 @@ step "kin-openapi: documents valid, every answer matches its operation"
 (cd "$here" && go vet ./... && go test -race -count=1 ./...)
 
 step "npm tools"
+node -e 'const [a, b] = process.versions.node.split(".").map(Number); if (a < 20 || a === 20 && b < 19) { console.error("check.sh: @redocly/cli needs Node.js 20.19 or later; this is " + process.version); process.exit(1) }'
 npm install --prefix "$tmp" --no-audit --no-fund --loglevel=error \
 	@redocly/cli@2.77.0 openapi-typescript@7.13.0 typescript@5.9.3
 bin="$tmp/node_modules/.bin"
