@@ -58,7 +58,7 @@ type Action struct {
 	// the data of a success.
 	Params *Schema
 	Result *Schema
-	// ParamsType and Result type are the Go types they come from; nil when
+	// ParamsType and ResultType are the Go types they come from; nil when
 	// the action does not describe itself.
 	ParamsType reflect.Type
 	ResultType reflect.Type

@@ -129,8 +129,9 @@ func TestAuthenticatorsNeedUniqueNames(t *testing.T) {
 	rt := middleware.NewRouter(middleware.RouterOptions{})
 	fn := func(ctx context.Context, p struct{}) (int, error) { return 0, nil }
 	rt.Action("a", "one", envelope.ActionWith(envelope.ActionOptions{Auth: keyAuth}, fn))
-	rt.Action("a", "two", envelope.ActionWith(envelope.ActionOptions{Auth: &other}, fn))
-	assert.PanicsWithValue(t, "apidoc: two authenticators are named Key", func() { rt.Describe() })
+	assert.PanicsWithValue(t, "apidoc: two authenticators are named Key", func() {
+		rt.Action("a", "two", envelope.ActionWith(envelope.ActionOptions{Auth: &other}, fn))
+	}, "when the second is registered")
 }
 
 func openAPI(t *testing.T, api *apidoc.API, version string) map[string]any {

@@ -77,6 +77,7 @@ type Router struct {
 	handler http.Handler
 	actions []registered
 	api     apidoc.API // what Describe starts from: the API's own words
+	checked apidoc.API // every action described as it is registered
 
 	docsPrefix string       // empty when DocsOptions.Off
 	docs       http.Handler // serves docsPrefix, behind RequireHTTPS
@@ -164,7 +165,7 @@ func (rt *Router) Action(controller, action string, h http.Handler) {
 		panic("middleware: Router.Action: " + controller + "/" + action + " is registered twice")
 	}
 	// Describing it now makes a wrong description fail at start.
-	new(apidoc.API).Add(controller, action, path, h)
+	rt.checked.Add(controller, action, path, h)
 	rt.mux.Handler(http.MethodPost, path, h)
 	rt.actions = append(rt.actions, registered{controller, action, path, h})
 }
