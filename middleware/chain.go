@@ -37,16 +37,32 @@ func (c Chain) Append(mw ...Middleware) Chain {
 }
 
 // Then returns h wrapped in the chain's middleware, the first one outermost.
-// It panics if h is nil.
+// The result's Unwrap method returns h, so that what h tells about itself
+// (the description of an action, see apidoc.Info) is not hidden by the
+// middleware. Then panics if h is nil.
 func (c Chain) Then(h http.Handler) http.Handler {
 	if h == nil {
 		panic("middleware: Chain.Then: nil handler")
 	}
-	for _, m := range slices.Backward(c.mw) {
-		h = m(h)
+	if len(c.mw) == 0 {
+		return h
 	}
-	return h
+	outer := h
+	for _, m := range slices.Backward(c.mw) {
+		outer = m(outer)
+	}
+	return &chained{outer: outer, inner: h}
 }
+
+// chained is a handler inside a chain's middleware.
+type chained struct {
+	outer, inner http.Handler
+}
+
+func (c *chained) ServeHTTP(w http.ResponseWriter, r *http.Request) { c.outer.ServeHTTP(w, r) }
+
+// Unwrap returns the handler inside the middleware.
+func (c *chained) Unwrap() http.Handler { return c.inner }
 
 // ThenFunc is Then for a handler function.
 func (c Chain) ThenFunc(fn http.HandlerFunc) http.Handler {

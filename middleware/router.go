@@ -3,9 +3,11 @@ package middleware
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/julienschmidt/httprouter"
 
+	"github.com/apienvelope/apienvelope/apidoc"
 	"github.com/apienvelope/apienvelope/envelope"
 )
 
@@ -32,6 +34,22 @@ type RouterOptions struct {
 	// such as Params, belongs around an action's handler (see Chain), so
 	// that it never runs for an unknown action or another method.
 	Middleware []Middleware
+	// Docs configures the documentation the router serves.
+	Docs DocsOptions
+}
+
+// DocsOptions configures the documentation a Router serves, with GET, at
+// /<prefix>/docs/<version>/: openapi.json, the API's OpenAPI 3.1
+// document, and openapi-3.0.json, its 3.0 rendering. The zero value
+// serves them.
+type DocsOptions struct {
+	// Off serves no documentation: its paths get the envelopes any other
+	// path gets.
+	Off bool
+	// Title and Description introduce the API; the title defaults to
+	// "API".
+	Title       string
+	Description string
 }
 
 // Router serves actions at /<prefix>/<version>/<controller>/<action> (SPEC
@@ -46,12 +64,29 @@ type RouterOptions struct {
 // PostOnly, then the action. An Envelope the router is mounted inside takes
 // the place of its own.
 //
+// The router also serves the API's description, made from what each action
+// declares (see Describe and apidoc): its OpenAPI documents, with GET, at
+// /<prefix>/docs/<version>/openapi.json (3.1) and openapi-3.0.json, outside
+// the envelope (see DocsOptions).
+//
 // Register every action before serving: Action is not safe for use
 // concurrently with ServeHTTP.
 type Router struct {
 	prefix  string
 	mux     *httprouter.Router
 	handler http.Handler
+	actions []registered
+	api     apidoc.API // what Describe starts from: the API's own words
+	checked apidoc.API // every action described as it is registered
+
+	docsPrefix string       // empty when DocsOptions.Off
+	docs       http.Handler // serves docsPrefix, behind RequireHTTPS
+}
+
+// registered is an action as it was registered, for Describe.
+type registered struct {
+	controller, action, path string
+	h                        http.Handler
 }
 
 // NewRouter returns a router with no actions. It panics if opts holds an
@@ -74,17 +109,51 @@ func NewRouter(opts RouterOptions) *Router {
 	chain = chain.Append(Envelope(opts.Envelope), Recover(opts.Recover)).
 		Append(opts.Middleware...).
 		Append(PostOnly(PostOnlyOptions{CORS: opts.CORS}))
-	return &Router{
+	rt := &Router{
 		prefix:  "/" + prefix + "/" + version + "/",
 		mux:     mux,
 		handler: chain.Then(mux),
+		api: apidoc.API{
+			Title:       opts.Docs.Title,
+			Description: opts.Docs.Description,
+			Version:     version,
+			PlainHTTP:   plainHTTPAnswer(opts.HTTPS),
+		},
 	}
+	rt.api.Prefix = rt.prefix
+	if !opts.Docs.Off {
+		rt.docsPrefix = "/" + prefix + "/docs/" + version + "/"
+		rt.api.DocsPath = rt.docsPrefix
+		var docsChain Chain
+		if opts.HTTPS != nil {
+			docsChain = docsChain.Append(RequireHTTPS(*opts.HTTPS))
+		}
+		rt.docs = docsChain.Then(&docs{describe: rt.Describe, prefix: rt.docsPrefix})
+	}
+	return rt
+}
+
+// plainHTTPAnswer is the HTTP status plain HTTP gets, for apidoc.API.
+func plainHTTPAnswer(o *HTTPSOptions) int {
+	switch {
+	case o == nil:
+		return 0
+	case o.Reject:
+		return http.StatusOK
+	case o.RedirectStatus != 0:
+		return o.RedirectStatus
+	}
+	return http.StatusPermanentRedirect
 }
 
 // Action registers h as the action at /<prefix>/<version>/controller/action.
 // Names are made of ASCII letters, digits, "_" and "-" and start with a
-// letter. Action panics on an invalid name, a nil handler, or an action
-// registered twice.
+// letter. Action panics on an invalid name, a nil handler, an action
+// registered twice, or one whose description is wrong (see apidoc.API.Add).
+//
+// h describes itself when envelope.ActionWith made it, also inside the
+// middleware of a Chain; any other handler is documented as an action of
+// unknown parameters and result.
 func (rt *Router) Action(controller, action string, h http.Handler) {
 	mustBeName("controller", controller)
 	mustBeName("action", action)
@@ -95,7 +164,21 @@ func (rt *Router) Action(controller, action string, h http.Handler) {
 	if found, _, _ := rt.mux.Lookup(http.MethodPost, path); found != nil {
 		panic("middleware: Router.Action: " + controller + "/" + action + " is registered twice")
 	}
+	// Describing it now makes a wrong description fail at start.
+	rt.checked.Add(controller, action, path, h)
 	rt.mux.Handler(http.MethodPost, path, h)
+	rt.actions = append(rt.actions, registered{controller, action, path, h})
+}
+
+// Describe returns the description of the API: every action registered, in
+// the order of registration, with what it describes of itself. Each call
+// makes a new one.
+func (rt *Router) Describe() *apidoc.API {
+	api := rt.api
+	for _, a := range rt.actions {
+		api.Add(a.controller, a.action, a.path, a.h)
+	}
+	return &api
 }
 
 // ActionFunc is Action for a handler function.
@@ -106,8 +189,14 @@ func (rt *Router) ActionFunc(controller, action string, fn http.HandlerFunc) {
 	rt.Action(controller, action, fn)
 }
 
-// ServeHTTP serves the request with the action its path names.
+// ServeHTTP serves the request with the action its path names, or, for a
+// GET or HEAD under the documentation's path, with the documentation.
 func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if rt.docs != nil && (r.Method == http.MethodGet || r.Method == http.MethodHead) &&
+		strings.HasPrefix(r.URL.Path, rt.docsPrefix) && servesDoc(r.URL.Path[len(rt.docsPrefix):]) {
+		rt.docs.ServeHTTP(w, r)
+		return
+	}
 	rt.handler.ServeHTTP(w, r)
 }
 

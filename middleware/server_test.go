@@ -239,8 +239,8 @@ func dialCap(t *testing.T, ts *testServer, from string) net.Conn {
 	return c
 }
 
-// get sends one request on c and reads its answer.
-func get(t *testing.T, c net.Conn) (*http.Response, whole) {
+// listOn sends one request on c and reads its answer.
+func listOn(t *testing.T, c net.Conn) (*http.Response, whole) {
 	t.Helper()
 	_, err := io.WriteString(c, "POST /api/v1/messages/list HTTP/1.1\r\nHost: api.example\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
 	require.NoError(t, err)
@@ -279,7 +279,7 @@ func TestNewServerCapsConnections(t *testing.T) {
 
 	a1, a2 := dialCap(t, ts, "127.0.0.1"), dialCap(t, ts, "127.0.0.1")
 	for _, c := range []net.Conn{a1, a2} {
-		_, env := get(t, c)
+		_, env := listOn(t, c)
 		assert.Equal(t, envelope.StatusSuccess, env.Status)
 	}
 	// A third connection from the same address is over its cap.
@@ -287,13 +287,13 @@ func TestNewServerCapsConnections(t *testing.T) {
 
 	// Another address has room of its own, up to the total.
 	b1 := dialCap(t, ts, "127.0.0.2")
-	_, env := get(t, b1)
+	_, env := listOn(t, b1)
 	assert.Equal(t, envelope.StatusSuccess, env.Status)
 	assertRefused(t, dialCap(t, ts, "127.0.0.3"), "7")
 
 	// A connection that closes makes room for the next one.
 	closeAndWait(t, ts, a1)
-	_, env = get(t, dialCap(t, ts, "127.0.0.1"))
+	_, env = listOn(t, dialCap(t, ts, "127.0.0.1"))
 	assert.Equal(t, envelope.StatusSuccess, env.Status)
 }
 
@@ -325,7 +325,7 @@ func TestNewServerClosesWhatItCannotRefuse(t *testing.T) {
 	srv := middleware.NewServer(serverAPI(), middleware.ServerOptions{MaxConns: 1})
 	ts := startServer(t, srv, false, false)
 	held := dialCap(t, ts, "127.0.0.1")
-	_, env := get(t, held)
+	_, env := listOn(t, held)
 	require.Equal(t, envelope.StatusSuccess, env.Status)
 
 	waiting := make([]net.Conn, 64)

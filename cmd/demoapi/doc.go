@@ -31,4 +31,9 @@
 //
 // Whatever a client sends, the demo answers with HTTP 200, 308 (plain HTTP),
 // 500 or 503, each with one envelope except the redirect.
+//
+// Every action declares its errors and the X-Server-API-Key authenticator
+// (see package demo); the OpenAPI document made from them is served at
+// /api/docs/v1/openapi.json (and openapi-3.0.json), and written without a
+// server by go run ./cmd/envelopedoc openapi.
 package main

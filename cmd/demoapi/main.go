@@ -18,6 +18,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/apienvelope/apienvelope/cmd/demoapi/demo"
 	"github.com/apienvelope/apienvelope/middleware"
 )
 
@@ -83,7 +84,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	key := *apiKey
 	if key == "" {
-		key = randomToken(24)
+		key = demo.RandomToken(24)
 	}
 
 	// Listen before building the handler: the redirect needs the HTTPS
@@ -102,7 +103,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		defer plainLn.Close()
 	}
 
-	handler, d := newServer(config{
+	api := demo.New(demo.Config{
 		APIKey:         key,
 		HTTPSPort:      httpsPort,
 		TrustedProxies: proxies,
@@ -117,20 +118,20 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		MaxConnsPerClient: *maxConnsPerClient,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
-	tlsSrv := middleware.NewServer(handler, limits)
+	tlsSrv := middleware.NewServer(api, limits)
 	tlsSrv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	servers := []*http.Server{tlsSrv}
 	errc := make(chan error, 2)
 	go func() { errc <- tlsSrv.ServeTLS(tlsLn, "", "") }()
 	if plainLn != nil {
-		plainSrv := middleware.NewServer(handler, limits)
+		plainSrv := middleware.NewServer(api, limits)
 		servers = append(servers, plainSrv)
 		go func() { errc <- plainSrv.Serve(plainLn) }()
 	}
 
 	onToggleSignal(ctx, func() {
-		on := !d.maintenance.Load()
-		d.maintenance.Store(on)
+		on := !api.Maintenance()
+		api.SetMaintenance(on)
 		logger.Info("maintenance mode", "on", on)
 	})
 	printBanner(out, bannerInfo{
@@ -174,7 +175,7 @@ func loadCertificate(certFile, keyFile string) (tls.Certificate, string, error) 
 		cert, err := tls.LoadX509KeyPair(certFile, keyFile)
 		return cert, "", err
 	}
-	certPEM, keyPEM, err := selfSignedPEM()
+	certPEM, keyPEM, err := demo.SelfSignedPEM()
 	if err != nil {
 		return tls.Certificate{}, "", err
 	}

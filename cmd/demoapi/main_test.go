@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"flag"
 	"io"
@@ -19,7 +20,36 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/apienvelope/apienvelope/cmd/demoapi/demo"
 )
+
+// reply is an answer of the running demo, its envelope decoded.
+type reply struct {
+	HTTPStatus int
+	Header     http.Header
+	Raw        string
+	Status     string `json:"status"`
+	Data       struct {
+		Code string `json:"code"`
+	} `json:"data"`
+}
+
+func (r reply) err(*testing.T) struct{ Code string } { return struct{ Code string }{r.Data.Code} }
+
+func roundTrip(t *testing.T, c *http.Client, req *http.Request) reply {
+	t.Helper()
+	resp, err := c.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	r := reply{HTTPStatus: resp.StatusCode, Header: resp.Header, Raw: string(b)}
+	if resp.StatusCode < 300 || resp.StatusCode >= 400 {
+		require.NoError(t, json.Unmarshal(b, &r), "body: %s", b)
+	}
+	return r
+}
 
 // runningDemo is the demo started by startRun, as main starts it.
 type runningDemo struct {
@@ -33,7 +63,7 @@ type runningDemo struct {
 // picks, and reads from its banner where the listeners are.
 func startRun(t *testing.T, args ...string) *runningDemo {
 	t.Helper()
-	certPEM, keyPEM, err := selfSignedPEM()
+	certPEM, keyPEM, err := demo.SelfSignedPEM()
 	require.NoError(t, err)
 	dir := t.TempDir()
 	certFile, keyFile := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
@@ -203,7 +233,7 @@ func TestParseCIDRs(t *testing.T) {
 }
 
 func TestSelfSignedCertificate(t *testing.T) {
-	certPEM, keyPEM, err := selfSignedPEM()
+	certPEM, keyPEM, err := demo.SelfSignedPEM()
 	require.NoError(t, err)
 	cert, err := tls.X509KeyPair(certPEM, keyPEM)
 	require.NoError(t, err)
@@ -262,7 +292,7 @@ func TestRunDefaults(t *testing.T) {
 func TestRandomToken(t *testing.T) {
 	seen := map[string]bool{}
 	for range 1000 {
-		tok := randomToken(12)
+		tok := demo.RandomToken(12)
 		assert.Regexp(t, `^[A-Za-z0-9]{12}$`, tok)
 		seen[tok] = true
 	}

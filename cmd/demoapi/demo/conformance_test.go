@@ -1,4 +1,4 @@
-package main
+package demo
 
 import (
 	"net"
@@ -19,7 +19,7 @@ import (
 func TestConformance(t *testing.T) {
 	headers := http.Header{"X-Server-API-Key": {testKey}}
 	t.Run("messages/list", func(t *testing.T) {
-		h, d := newServer(config{
+		h, d := newServer(Config{
 			APIKey:         testKey,
 			HTTPSPort:      443,
 			Dev:            true,
@@ -38,7 +38,7 @@ func TestConformance(t *testing.T) {
 		})
 	})
 	t.Run("messages/list in production mode", func(t *testing.T) {
-		h, _ := newServer(config{APIKey: testKey, HTTPSPort: 443, Debug: true})
+		h, _ := newServer(Config{APIKey: testKey, HTTPSPort: 443, Debug: true})
 		conformance.Run(t, h, conformance.Options{
 			Action:       "/api/v1/messages/list",
 			Params:       `{"page":1,"per_page":5}`,
@@ -52,7 +52,7 @@ func TestConformance(t *testing.T) {
 		})
 	})
 	t.Run("send/raw", func(t *testing.T) {
-		h, _ := newServer(config{APIKey: testKey, HTTPSPort: 443})
+		h, _ := newServer(Config{APIKey: testKey, HTTPSPort: 443})
 		conformance.Run(t, h, conformance.Options{
 			Action:        "/api/v1/send/raw",
 			Params:        `{"rcpt_to":["ann@example.com"],"mail_from":"me@example.com","data":"U3ViamVjdDogaGkNCg0KaGk="}`,
@@ -70,7 +70,7 @@ func TestConformanceOverTLS(t *testing.T) {
 	// Plain HTTP is redirected to the HTTPS listener's port, known once it
 	// listens, as run does.
 	tlsSrv := httptest.NewUnstartedServer(nil)
-	h, d := newServer(config{APIKey: testKey, Debug: true, HTTPSPort: tlsSrv.Listener.Addr().(*net.TCPAddr).Port})
+	h, d := newServer(Config{APIKey: testKey, Debug: true, HTTPSPort: tlsSrv.Listener.Addr().(*net.TCPAddr).Port})
 	tlsSrv.Config.Handler = h
 	tlsSrv.StartTLS()
 	t.Cleanup(tlsSrv.Close)
@@ -109,7 +109,7 @@ func TestConformanceOverTLS(t *testing.T) {
 // The same suite over HTTP/2, which net/http serves with other code: no
 // chunked encoding, no Connection header, bodies drained or streams reset.
 func TestConformanceOverHTTP2(t *testing.T) {
-	h, _ := newServer(config{APIKey: testKey, Dev: true})
+	h, _ := newServer(Config{APIKey: testKey, Dev: true})
 	var h2, h1 atomic.Int64
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ProtoMajor == 2 {

@@ -1,4 +1,4 @@
-package main
+package demo
 
 import (
 	"crypto/ecdsa"
@@ -12,10 +12,10 @@ import (
 	"time"
 )
 
-// selfSignedPEM makes a certificate for localhost, 127.0.0.1 and ::1, good
+// SelfSignedPEM makes a certificate for localhost, 127.0.0.1 and ::1, good
 // for a day, so that the demo serves HTTPS with no setup. It is returned as
 // PEM so that run can also write it where curl --cacert can trust it.
-func selfSignedPEM() (certPEM, keyPEM []byte, err error) {
+func SelfSignedPEM() (certPEM, keyPEM []byte, err error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return nil, nil, err

@@ -1,4 +1,4 @@
-package main
+package demo
 
 import (
 	"crypto/rand"
@@ -90,7 +90,7 @@ func (s *store) add(c *content, recipients []string, fill func(m *message)) []*m
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, rcpt := range recipients {
-		m := &message{ID: s.nextID, Token: randomToken(12), RcptTo: rcpt, Timestamp: now, Status: "Held", Content: c}
+		m := &message{ID: s.nextID, Token: RandomToken(12), RcptTo: rcpt, Timestamp: now, Status: "Held", Content: c}
 		fill(m)
 		m.Deliveries = []delivery{{
 			ID:        s.nextDeliveryID,
@@ -173,9 +173,9 @@ func (c *content) computeSize() int {
 
 const tokenAlphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
-// randomToken returns n random alphanumerics, like the tokens Postal gives
+// RandomToken returns n random alphanumerics, like the tokens Postal gives
 // messages (12 characters there too).
-func randomToken(n int) string {
+func RandomToken(n int) string {
 	out := make([]byte, 0, n)
 	var buf [32]byte
 	for len(out) < n {

@@ -1,4 +1,4 @@
-package main
+package demo
 
 import (
 	"bytes"
@@ -51,7 +51,7 @@ func TestNginx(t *testing.T) {
 	requireAddr(t, proxyAddr)
 
 	dir := t.TempDir()
-	certPEM, keyPEM, err := selfSignedPEM()
+	certPEM, keyPEM, err := SelfSignedPEM()
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "cert.pem"), certPEM, 0o600))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "key.pem"), keyPEM, 0o600))
@@ -267,7 +267,7 @@ func startBehindNginx(t *testing.T, bin, dir string) *proxied {
 	const attempts = 3
 	for attempt := 1; ; attempt++ {
 		ports := freePorts(t, 2)
-		h, d := newServer(config{
+		h, d := newServer(Config{
 			APIKey:         testKey,
 			HTTPSPort:      ports[0],
 			TrustedProxies: []netip.Prefix{netip.PrefixFrom(proxyAddr, proxyAddr.BitLen())},

@@ -1,4 +1,4 @@
-package main
+package demo
 
 import (
 	"bytes"
@@ -14,16 +14,48 @@ import (
 	"strings"
 	"time"
 
+	"github.com/apienvelope/apienvelope/apidoc"
 	"github.com/apienvelope/apienvelope/envelope"
 )
 
-// messageParams are the parameters of messages/message. Postal takes the
-// id as an integer or a string of digits, so it is read raw and parsed by
-// parseID.
+// messageParams are the parameters of messages/message.
 type messageParams struct {
-	ID         json.RawMessage `json:"id" envelope:"required"`
-	Expansions json.RawMessage `json:"_expansions"`
+	ID         postalID       `json:"id" envelope:"required" doc:"The message's id, from the answer of send/message." example:"1"`
+	Expansions expansionParam `json:"_expansions" doc:"What to add to the answer: true for everything, or a list of status, details, plain_body, html_body, attachments, headers and raw_message."`
 }
+
+// postalID is a message id as Postal takes it: an integer, or a string
+// that Postal turns into one. It is kept as it came, for parseID.
+type postalID json.RawMessage
+
+// UnmarshalJSON keeps the value as it is.
+func (id *postalID) UnmarshalJSON(b []byte) error {
+	*id = append((*id)[:0], b...)
+	return nil
+}
+
+// JSONSchema says what parseID takes.
+func (postalID) JSONSchema() *apidoc.Schema {
+	return &apidoc.Schema{OneOf: []*apidoc.Schema{{Type: "integer"}, {Type: "string", Description: "A string of digits; any other string finds nothing."}}}
+}
+
+// expansionParam is _expansions, kept as it came, for parseExpansions.
+type expansionParam json.RawMessage
+
+// UnmarshalJSON keeps the value as it is.
+func (ex *expansionParam) UnmarshalJSON(b []byte) error {
+	*ex = append((*ex)[:0], b...)
+	return nil
+}
+
+// JSONSchema says what parseExpansions takes.
+func (expansionParam) JSONSchema() *apidoc.Schema {
+	return &apidoc.Schema{OneOf: []*apidoc.Schema{{Type: "boolean"}, {Type: "array", Items: &apidoc.Schema{Type: "string"}}}, Nullable: true}
+}
+
+// ErrMessageNotFound is Postal's answer for an unknown id; like Postal it
+// carries the id it was given, as it was given.
+var ErrMessageNotFound = envelope.Declare(envelope.StatusError, "MessageNotFound", "No message found matching provided ID", "id")
 
 // parseID reads Postal's message id: an integer, or a string that Postal
 // turns into one with Ruby's to_i (so "abc" finds nothing rather than
@@ -45,14 +77,6 @@ func parseID(raw json.RawMessage) (id int, ok bool, err error) {
 		}
 	}
 	return 0, false, envelope.ParameterError(envelope.CodeInvalidParameterType, "`id` should be an integer or a string").WithField("id")
-}
-
-// messageNotFound is Postal's answer for an unknown id; like Postal it
-// carries the id it was given.
-func messageNotFound(id json.RawMessage) *envelope.Error {
-	e := envelope.NewError("MessageNotFound", "No message found matching provided ID")
-	e.Attributes = map[string]any{"id": id}
-	return e
 }
 
 // expansions are the parts of a message that messages/message adds on
@@ -130,11 +154,11 @@ type attachmentJSON struct {
 // message is messages/message: what was stored, in the shape of Postal's
 // answer. Without _expansions that is the id and token only, as in Postal.
 func (d *demo) message(_ context.Context, p messageParams) (*messageJSON, error) {
-	id, ok, err := parseID(p.ID)
+	id, ok, err := parseID(json.RawMessage(p.ID))
 	if err != nil {
 		return nil, err
 	}
-	ex, err := parseExpansions(p.Expansions)
+	ex, err := parseExpansions(json.RawMessage(p.Expansions))
 	if err != nil {
 		return nil, err
 	}
@@ -143,7 +167,7 @@ func (d *demo) message(_ context.Context, p messageParams) (*messageJSON, error)
 		m = d.store.get(id)
 	}
 	if m == nil {
-		return nil, messageNotFound(p.ID)
+		return nil, ErrMessageNotFound.With("id", json.RawMessage(p.ID))
 	}
 	out := &messageJSON{ID: m.ID, Token: m.Token}
 	c := m.Content
@@ -243,8 +267,8 @@ func headersOf(m *message) map[string][]string {
 // listParams are the parameters of messages/list, an action Postal does
 // not have: it lets the demo show the paginated flag.
 type listParams struct {
-	Page    int `json:"page"`
-	PerPage int `json:"per_page"`
+	Page    int `json:"page" doc:"The page to return, from 1." default:"1"`
+	PerPage int `json:"per_page" doc:"The messages a page holds, 60 at most." default:"30"`
 }
 
 // listItem is one message in messages/list.
@@ -281,6 +305,19 @@ func (d *demo) list(ctx context.Context, p listParams) ([]listItem, error) {
 	return items, nil
 }
 
+// deliveriesParams are the parameters of messages/deliveries, for its
+// documentation: the handler reads them itself.
+type deliveriesParams struct {
+	ID postalID `json:"id" envelope:"required" doc:"The message's id, from the answer of send/message." example:"1"`
+}
+
+// The errors of messages/deliveries: what the Envelope middleware makes of
+// the 400 and 404 it writes (SPEC W1).
+var (
+	ErrDeliveriesBadRequest = envelope.Declare(envelope.StatusParameterError, "BadRequest", "The id is missing, or is neither an integer nor a string.")
+	ErrDeliveriesNotFound   = envelope.Declare(envelope.StatusNotFound, "NotFound", "No message found matching provided ID")
+)
+
 // deliveryJSON is one delivery in Postal's shape.
 type deliveryJSON struct {
 	ID          int     `json:"id"`
@@ -305,16 +342,14 @@ func (d *demo) deliveries(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	// The Params middleware has checked the body and put it back: an old
 	// handler reads it as it always did.
-	var p struct {
-		ID json.RawMessage `json:"id"`
-	}
+	var p deliveriesParams
 	err := json.NewDecoder(r.Body).Decode(&p)
 	if err != nil || len(p.ID) == 0 || string(p.ID) == "null" {
 		w.WriteHeader(http.StatusBadRequest)
 		json.NewEncoder(w).Encode(map[string]string{"error": "`id` parameter is required but is missing"})
 		return
 	}
-	id, ok, err := parseID(p.ID)
+	id, ok, err := parseID(json.RawMessage(p.ID))
 	if err != nil {
 		w.WriteHeader(http.StatusBadRequest)
 		msg := err.Error()

@@ -1,4 +1,4 @@
-package main
+package demo
 
 import (
 	"encoding/base64"
@@ -49,7 +49,7 @@ type testServer struct {
 	demo *demo
 }
 
-func newTestServer(t *testing.T, cfg config) *testServer {
+func newTestServer(t *testing.T, cfg Config) *testServer {
 	t.Helper()
 	if cfg.APIKey == "" {
 		cfg.APIKey = testKey
@@ -93,7 +93,7 @@ func roundTrip(t *testing.T, c *http.Client, req *http.Request) reply {
 }
 
 func TestAuthentication(t *testing.T) {
-	s := newTestServer(t, config{})
+	s := newTestServer(t, Config{})
 	tests := []struct {
 		name    string
 		headers map[string]string
@@ -182,7 +182,7 @@ func TestSendMessage(t *testing.T) {
 		{"malformed JSON", `{"to":`, "parameter-error", "MalformedJSON", "to", ""},
 		{"not an object", `[]`, "parameter-error", "ParametersNotObject", "", ""},
 	}
-	s := newTestServer(t, config{})
+	s := newTestServer(t, Config{})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := s.post(t, "send/message", tt.body)
@@ -202,7 +202,7 @@ func TestSendMessage(t *testing.T) {
 }
 
 func TestSendMessageResult(t *testing.T) {
-	s := newTestServer(t, config{})
+	s := newTestServer(t, Config{})
 	r := s.post(t, "send/message", `{"to":["Zed <zed@example.com>","ann@example.com","zed@example.com"],"cc":["cc@example.com"],"from":"Me <me@example.com>","subject":"Hi","plain_body":"Hello"}`)
 	require.Equal(t, "success", r.Status, r.Raw)
 
@@ -256,7 +256,7 @@ func TestSendRaw(t *testing.T) {
 		{"rcpt_to as a string", `{"rcpt_to":"a@example.com","mail_from":"me@example.com","data":"` + data + `"}`, "parameter-error", "InvalidParameterType", "rcpt_to", nil, nil},
 		{"data not base64", `{"rcpt_to":["a@example.com"],"mail_from":"me@example.com","data":"!!!"}`, "parameter-error", "InvalidParameter", "data", nil, nil},
 	}
-	s := newTestServer(t, config{})
+	s := newTestServer(t, Config{})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := s.post(t, "send/raw", tt.body)
@@ -284,7 +284,7 @@ func TestSendRaw(t *testing.T) {
 }
 
 func TestMessagesMessage(t *testing.T) {
-	s := newTestServer(t, config{})
+	s := newTestServer(t, Config{})
 	att := base64.StdEncoding.EncodeToString([]byte("hello"))
 	sent := s.post(t, "send/message", `{"to":["ann@example.com"],"from":"me@example.com","subject":"Hi","tag":"demo","plain_body":"Hello","html_body":"<p>Hello</p>","headers":{"X-Campaign":"7"},"attachments":[{"name":"a.txt","data":"`+att+`"}]}`)
 	require.Equal(t, "success", sent.Status, sent.Raw)
@@ -383,7 +383,7 @@ func TestMessagesMessage(t *testing.T) {
 }
 
 func TestMessagesDeliveries(t *testing.T) {
-	s := newTestServer(t, config{})
+	s := newTestServer(t, Config{})
 	require.Equal(t, "success", s.post(t, "send/message", `{"to":["ann@example.com"],"from":"me@example.com","plain_body":"Hi"}`).Status)
 	m := s.demo.store.get(1)
 	require.NotNil(t, m)
@@ -426,7 +426,7 @@ func TestMessagesDeliveries(t *testing.T) {
 }
 
 func TestMessagesList(t *testing.T) {
-	s := newTestServer(t, config{})
+	s := newTestServer(t, Config{})
 	type page struct {
 		Page         int `json:"page"`
 		PerPage      int `json:"per_page"`
@@ -492,7 +492,7 @@ func TestMessagesList(t *testing.T) {
 }
 
 func TestToolkitAnswers(t *testing.T) {
-	s := newTestServer(t, config{})
+	s := newTestServer(t, Config{})
 	withKey := map[string]string{"X-Server-API-Key": testKey, "Content-Type": "application/json"}
 	tests := []struct {
 		name, method, action, body string
@@ -531,7 +531,7 @@ func TestToolkitAnswers(t *testing.T) {
 }
 
 func TestMaintenance(t *testing.T) {
-	s := newTestServer(t, config{Maintenance: true})
+	s := newTestServer(t, Config{Maintenance: true})
 	r := s.post(t, "messages/list", `{}`)
 	assert.Equal(t, http.StatusServiceUnavailable, r.HTTPStatus)
 	assert.Equal(t, "service-unavailable", r.Status)
@@ -545,7 +545,7 @@ func TestMaintenance(t *testing.T) {
 
 func TestPanic(t *testing.T) {
 	t.Run("development mode shows it", func(t *testing.T) {
-		s := newTestServer(t, config{Dev: true})
+		s := newTestServer(t, Config{Dev: true})
 		r := s.post(t, "debug/panic", `{}`)
 		assert.Equal(t, http.StatusInternalServerError, r.HTTPStatus)
 		require.Equal(t, "internal-server-error", r.Status, r.Raw)
@@ -560,7 +560,7 @@ func TestPanic(t *testing.T) {
 		assert.Contains(t, data.Stack, "debugPanic")
 	})
 	t.Run("production mode shows nothing of it", func(t *testing.T) {
-		s := newTestServer(t, config{Debug: true})
+		s := newTestServer(t, Config{Debug: true})
 		r := s.post(t, "debug/panic", `{}`)
 		assert.Equal(t, http.StatusInternalServerError, r.HTTPStatus)
 		require.Equal(t, "internal-server-error", r.Status, r.Raw)
@@ -571,7 +571,7 @@ func TestPanic(t *testing.T) {
 		assert.Equal(t, `{"code":"InternalServerError","message":"An internal error occurred while processing the request"}`, string(r.Data))
 	})
 	t.Run("needs the key", func(t *testing.T) {
-		s := newTestServer(t, config{Dev: true})
+		s := newTestServer(t, Config{Dev: true})
 		r := s.do(t, http.MethodPost, "debug/panic", `{}`, nil)
 		assert.Equal(t, "AccessDenied", r.err(t).Code)
 	})
@@ -579,7 +579,7 @@ func TestPanic(t *testing.T) {
 
 // debug/memory tells the heap in use, behind the key, with -debug.
 func TestDebugMemory(t *testing.T) {
-	s := newTestServer(t, config{Debug: true})
+	s := newTestServer(t, Config{Debug: true})
 	r := s.post(t, "debug/memory", `{}`)
 	require.Equal(t, "success", r.Status, r.Raw)
 	var m memoryJSON
@@ -596,7 +596,7 @@ func TestPlainHTTP(t *testing.T) {
 		return c
 	}
 	t.Run("redirected to the HTTPS port with 308", func(t *testing.T) {
-		h, _ := newServer(config{APIKey: testKey, HTTPSPort: 8443})
+		h, _ := newServer(Config{APIKey: testKey, HTTPSPort: 8443})
 		srv := httptest.NewServer(h)
 		defer srv.Close()
 		req, err := http.NewRequest(http.MethodPost, srv.URL+"/api/v1/send/message?a=b", strings.NewReader(`{}`))
@@ -608,7 +608,7 @@ func TestPlainHTTP(t *testing.T) {
 		assert.Empty(t, r.Raw)
 	})
 	t.Run("a forwarded header from anyone is ignored", func(t *testing.T) {
-		h, _ := newServer(config{APIKey: testKey, HTTPSPort: 8443})
+		h, _ := newServer(Config{APIKey: testKey, HTTPSPort: 8443})
 		srv := httptest.NewServer(h)
 		defer srv.Close()
 		req, err := http.NewRequest(http.MethodPost, srv.URL+"/api/v1/messages/list", strings.NewReader(`{}`))
@@ -618,7 +618,7 @@ func TestPlainHTTP(t *testing.T) {
 		assert.Equal(t, http.StatusPermanentRedirect, r.HTTPStatus)
 	})
 	t.Run("a trusted proxy is believed", func(t *testing.T) {
-		h, _ := newServer(config{APIKey: testKey, HTTPSPort: 8443, TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}})
+		h, _ := newServer(Config{APIKey: testKey, HTTPSPort: 8443, TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}})
 		srv := httptest.NewServer(h)
 		defer srv.Close()
 		req, err := http.NewRequest(http.MethodPost, srv.URL+"/api/v1/messages/list", strings.NewReader(`{}`))
@@ -634,7 +634,7 @@ func TestPlainHTTP(t *testing.T) {
 // TestOnlyEnvelopeStatuses sends odd requests and checks that none of
 // them gets an HTTP status the contract does not allow.
 func TestOnlyEnvelopeStatuses(t *testing.T) {
-	s := newTestServer(t, config{Dev: true})
+	s := newTestServer(t, Config{Dev: true})
 	methods := []string{"GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD", "BREW"}
 	paths := []string{"/", "/api", "/api/v1/", "/api/v1/send/message", "/API/V1/SEND/MESSAGE", "/api/v1/send/message/", "/api/v1//send/message", "/api/v1/../v1/send/message", "/api/v1/send/message%2F", "/favicon.ico", "/api/v1/debug/panic"}
 	bodies := []struct{ ct, body string }{

@@ -1,4 +1,4 @@
-package main
+package demo
 
 import (
 	"bytes"
@@ -9,26 +9,23 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/apienvelope/apienvelope/apidoc"
 	"github.com/apienvelope/apienvelope/envelope"
 )
 
 // Postal's codes and messages for send/message, word for word
 // (app/controllers/legacy_api/send_controller.rb), so that clients which
 // match on either keep working.
-var postalErrors = map[string]string{
-	"NoRecipients":          "There are no recipients defined to receive this message",
-	"NoContent":             "There is no content defined for this e-mail",
-	"TooManyToAddresses":    "The maximum number of To addresses has been reached (maximum 50)",
-	"TooManyCCAddresses":    "The maximum number of CC addresses has been reached (maximum 50)",
-	"TooManyBCCAddresses":   "The maximum number of BCC addresses has been reached (maximum 50)",
-	"FromAddressMissing":    "The From address is missing and is required",
-	"AttachmentMissingName": "An attachment is missing a name",
-	"AttachmentMissingData": "An attachment is missing data",
-}
-
-func postalError(code string) *envelope.Error {
-	return envelope.NewError(code, postalErrors[code])
-}
+var (
+	ErrNoRecipients          = envelope.Declare(envelope.StatusError, "NoRecipients", "There are no recipients defined to receive this message")
+	ErrNoContent             = envelope.Declare(envelope.StatusError, "NoContent", "There is no content defined for this e-mail")
+	ErrTooManyToAddresses    = envelope.Declare(envelope.StatusError, "TooManyToAddresses", "The maximum number of To addresses has been reached (maximum 50)")
+	ErrTooManyCCAddresses    = envelope.Declare(envelope.StatusError, "TooManyCCAddresses", "The maximum number of CC addresses has been reached (maximum 50)")
+	ErrTooManyBCCAddresses   = envelope.Declare(envelope.StatusError, "TooManyBCCAddresses", "The maximum number of BCC addresses has been reached (maximum 50)")
+	ErrFromAddressMissing    = envelope.Declare(envelope.StatusError, "FromAddressMissing", "The From address is missing and is required")
+	ErrAttachmentMissingName = envelope.Declare(envelope.StatusError, "AttachmentMissingName", "An attachment is missing a name")
+	ErrAttachmentMissingData = envelope.Declare(envelope.StatusError, "AttachmentMissingData", "An attachment is missing data")
+)
 
 // maxAddresses is Postal's limit on each of To, CC and BCC.
 const maxAddresses = 50
@@ -38,33 +35,33 @@ const maxAddresses = 50
 // Postal answers a missing `to` or `from` with its own codes, not with a
 // parameter-error; a value of the wrong type is still a parameter-error.
 type sendMessageParams struct {
-	To          []string          `json:"to"`
-	CC          []string          `json:"cc"`
-	BCC         []string          `json:"bcc"`
-	From        string            `json:"from"`
-	Sender      string            `json:"sender"`
-	Subject     string            `json:"subject"`
-	Tag         string            `json:"tag"`
-	ReplyTo     string            `json:"reply_to"`
-	PlainBody   string            `json:"plain_body"`
-	HTMLBody    string            `json:"html_body"`
-	Headers     map[string]string `json:"headers"`
-	Attachments []attachmentParam `json:"attachments"`
-	Bounce      bool              `json:"bounce"`
+	To          []string          `json:"to" doc:"The To addresses, 50 at most; a display name (\"Ann <ann@example.com>\") is dropped." example:"[\"ann@example.com\"]"`
+	CC          []string          `json:"cc" doc:"The CC addresses, 50 at most."`
+	BCC         []string          `json:"bcc" doc:"The BCC addresses, 50 at most."`
+	From        string            `json:"from" doc:"The From address; required (FromAddressMissing)." example:"demo@example.com"`
+	Sender      string            `json:"sender" doc:"The Sender address, when it differs from From."`
+	Subject     string            `json:"subject" doc:"The subject." example:"Hi"`
+	Tag         string            `json:"tag" doc:"A tag to find the message by."`
+	ReplyTo     string            `json:"reply_to" doc:"The Reply-To address."`
+	PlainBody   string            `json:"plain_body" doc:"The plain-text body; plain_body or html_body is required (NoContent)." example:"Hello"`
+	HTMLBody    string            `json:"html_body" doc:"The HTML body."`
+	Headers     map[string]string `json:"headers" doc:"More headers, by name."`
+	Attachments []attachmentParam `json:"attachments" doc:"Files to attach."`
+	Bounce      bool              `json:"bounce" doc:"Whether the message is a bounce." default:"false"`
 }
 
 // attachmentParam is one attachment; data is base64.
 type attachmentParam struct {
-	Name        string `json:"name"`
-	ContentType string `json:"content_type"`
-	Data        string `json:"data"`
+	Name        string `json:"name" doc:"The file name; required (AttachmentMissingName)." example:"report.pdf"`
+	ContentType string `json:"content_type" doc:"The file's media type." default:"application/octet-stream"`
+	Data        string `json:"data" doc:"The file's content, in base64; required (AttachmentMissingData)."`
 }
 
 // sendResult is Postal's answer to a send: the Message-ID, and the id and
 // token of the message stored for each recipient.
 type sendResult struct {
-	MessageID *string       `json:"message_id"` // null for a raw message without one, as in Postal
-	Messages  recipientRefs `json:"messages"`
+	MessageID *string       `json:"message_id" doc:"The Message-ID header of the message sent; null for a raw message without one, as in Postal."`
+	Messages  recipientRefs `json:"messages" doc:"Per recipient, the message stored for it."`
 }
 
 type messageRef struct {
@@ -79,6 +76,18 @@ type recipientRefs []recipientRef
 type recipientRef struct {
 	Address string
 	Ref     messageRef
+}
+
+// JSONSchema describes the object MarshalJSON writes.
+func (recipientRefs) JSONSchema() *apidoc.Schema {
+	return &apidoc.Schema{
+		Type:        "object",
+		Description: "Per recipient address, in the order given, the message stored for it.",
+		AdditionalProperties: &apidoc.Schema{Type: "object", Properties: []apidoc.Property{
+			{Name: "id", Required: true, Schema: &apidoc.Schema{Type: "integer", Description: "The message's id, for messages/message."}},
+			{Name: "token", Required: true, Schema: &apidoc.Schema{Type: "string", Description: "The message's token."}},
+		}},
+	}
 }
 
 // MarshalJSON writes the recipients as one object, in order.
@@ -121,25 +130,25 @@ func (d *demo) sendMessage(_ context.Context, p sendMessageParams) (sendResult, 
 	to, cc, bcc := addresses(p.To), addresses(p.CC), addresses(p.BCC)
 	switch {
 	case len(to) == 0 && len(cc) == 0 && len(bcc) == 0:
-		return sendResult{}, postalError("NoRecipients")
+		return sendResult{}, ErrNoRecipients
 	case len(to) > maxAddresses:
-		return sendResult{}, postalError("TooManyToAddresses")
+		return sendResult{}, ErrTooManyToAddresses
 	case len(cc) > maxAddresses:
-		return sendResult{}, postalError("TooManyCCAddresses")
+		return sendResult{}, ErrTooManyCCAddresses
 	case len(bcc) > maxAddresses:
-		return sendResult{}, postalError("TooManyBCCAddresses")
+		return sendResult{}, ErrTooManyBCCAddresses
 	case blank(p.PlainBody) && blank(p.HTMLBody):
-		return sendResult{}, postalError("NoContent")
+		return sendResult{}, ErrNoContent
 	case blank(p.From):
-		return sendResult{}, postalError("FromAddressMissing")
+		return sendResult{}, ErrFromAddressMissing
 	}
 	// Postal reports only the first attachment problem it meets.
 	for _, a := range p.Attachments {
 		if blank(a.Name) {
-			return sendResult{}, postalError("AttachmentMissingName")
+			return sendResult{}, ErrAttachmentMissingName
 		}
 		if blank(a.Data) {
-			return sendResult{}, postalError("AttachmentMissingData")
+			return sendResult{}, ErrAttachmentMissingData
 		}
 	}
 	atts := make([]attachment, len(p.Attachments))
@@ -170,10 +179,10 @@ func (d *demo) sendMessage(_ context.Context, p sendMessageParams) (sendResult, 
 // sendRawParams are Postal's parameters of send/raw. Postal answers each
 // missing one with a parameter-error, which the required tag gives.
 type sendRawParams struct {
-	RcptTo   []string `json:"rcpt_to" envelope:"required"`
-	MailFrom string   `json:"mail_from" envelope:"required"`
-	Data     string   `json:"data" envelope:"required"`
-	Bounce   bool     `json:"bounce"`
+	RcptTo   []string `json:"rcpt_to" envelope:"required" doc:"The addresses to deliver the message to." example:"[\"ann@example.com\"]"`
+	MailFrom string   `json:"mail_from" envelope:"required" doc:"The envelope sender (MAIL FROM)." example:"demo@example.com"`
+	Data     string   `json:"data" envelope:"required" doc:"The whole RFC 5322 message, in base64."`
+	Bounce   bool     `json:"bounce" doc:"Whether the message is a bounce." default:"false"`
 }
 
 // sendRaw is send/raw: the message is stored as it was given, once per
