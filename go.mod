@@ -10,6 +10,8 @@ require (
 	golang.org/x/tools v0.52.0
 )
 
+require github.com/go-json-experiment/json v1.27.2
+
 require (
 	github.com/golangci/plugin-module-register v0.1.2
 	github.com/julienschmidt/httprouter v1.3.0
