@@ -12,6 +12,8 @@ require (
 
 require github.com/go-json-experiment/json v1.27.2
 
+require golang.org/x/net v0.61.0
+
 require (
 	github.com/golangci/plugin-module-register v0.1.2
 	github.com/julienschmidt/httprouter v1.3.0
