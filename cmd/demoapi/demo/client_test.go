@@ -97,8 +97,9 @@ func TestClient(t *testing.T) {
 		_, _, err := client.Call[clientSendParams, clientSendResult](ctx, c, "send/message", clientSendParams{
 			From: "demo@example.com", PlainBody: "Hi",
 		})
-		require.ErrorIs(t, err, envelope.NewError("NoRecipients", ""))
-		assert.NotErrorIs(t, err, envelope.NewError("NoContent", ""))
+		// The server's own declarations match on the client.
+		require.ErrorIs(t, err, demo.ErrNoRecipients)
+		assert.NotErrorIs(t, err, demo.ErrNoContent)
 		var e *envelope.Error
 		require.ErrorAs(t, err, &e)
 		assert.Equal(t, "There are no recipients defined to receive this message", e.Message)
@@ -109,6 +110,7 @@ func TestClient(t *testing.T) {
 			_, _, err := client.Call[map[string]any, map[string]any](ctx, c, "messages/message", map[string]any{"id": id})
 			var e *envelope.Error
 			require.ErrorAs(t, err, &e)
+			assert.ErrorIs(t, err, demo.ErrMessageNotFound)
 			assert.Equal(t, envelope.StatusError, e.Status)
 			assert.Equal(t, "MessageNotFound", e.Code)
 			want := any(float64(999)) // numbers decode as encoding/json decodes them into an any
@@ -131,18 +133,19 @@ func TestClient(t *testing.T) {
 		_, _, err := client.Call[clientListParams, []clientListItem](ctx, newDemoClient(t, s, "wrong"), "messages/list", clientListParams{})
 		var e *envelope.Error
 		require.ErrorAs(t, err, &e)
-		assert.Equal(t, "InvalidServerAPIKey", e.Code)
+		assert.ErrorIs(t, err, demo.ErrInvalidServerAPIKey)
 		assert.Equal(t, map[string]any{"token": "wrong"}, e.Attributes)
 
 		noKey := newDemoClient(t, s, "")
 		noKey.Header = nil
 		_, _, err = client.Call[clientListParams, []clientListItem](ctx, noKey, "messages/list", clientListParams{})
-		assert.ErrorIs(t, err, envelope.NewError("AccessDenied", ""))
+		assert.ErrorIs(t, err, demo.ErrAccessDenied)
 	})
 
 	t.Run("wrapped handler's not-found", func(t *testing.T) {
 		_, _, err := client.Call[map[string]int, []map[string]any](ctx, c, "messages/deliveries", map[string]int{"id": 999})
 		assert.ErrorIs(t, err, envelope.ErrNotFound)
+		assert.ErrorIs(t, err, demo.ErrDeliveriesNotFound)
 	})
 }
 
