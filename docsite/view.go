@@ -54,6 +54,9 @@ type actionView struct {
 	Curl        string
 	ParamsJSON  string
 	Examples    []exampleView
+	// HasAttributes is set when an example error has attributes, which
+	// the examples show as null.
+	HasAttributes bool
 }
 
 type authView struct {
@@ -412,6 +415,7 @@ func (s *siteView) examples(a *apidoc.Action, v *actionView) []exampleView {
 		data := orderedObject{{"code", e.Code}, {"message", plainPlaceholders(e.Description)}}
 		for _, name := range e.Attributes {
 			data = append(data, member{name, nil})
+			v.HasAttributes = true
 		}
 		ex = append(ex, exampleView{
 			Title:  e.Code,
