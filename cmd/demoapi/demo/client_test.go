@@ -2,6 +2,7 @@ package demo_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log"
@@ -229,4 +230,56 @@ func TestClientProtocolError(t *testing.T) {
 	assert.Equal(t, "Client sent an HTTP request to an HTTPS server.\n", string(pe.Body))
 	assert.EqualError(t, err, `client: messages/list: the reply is not an envelope: HTTP 400 is not a status an envelope is sent with; `+
 		`HTTP 400, Content-Type "", body "Client sent an HTTP request to an HTTPS server.\n"`)
+}
+
+// Example_client calls the demo over TLS with the Go client: a message
+// sent, the server's declared errors matched with errors.Is, an error's
+// attributes, pagination and the 503's Retry-After.
+func Example_client() {
+	d := demo.New(demo.Config{APIKey: "demo-key"})
+	srv := httptest.NewTLSServer(d)
+	defer srv.Close()
+	c := &client.Client{
+		BaseURL:    srv.URL + "/api/v1",
+		HTTPClient: srv.Client(),
+		Header:     http.Header{"X-Server-API-Key": {"demo-key"}},
+	}
+	ctx := context.Background()
+
+	type SendParams struct {
+		To        []string `json:"to"`
+		From      string   `json:"from"`
+		PlainBody string   `json:"plain_body"`
+	}
+	type SendResult struct {
+		MessageID string                    `json:"message_id"`
+		Messages  map[string]map[string]any `json:"messages"`
+	}
+	res, meta, err := client.Call[SendParams, SendResult](ctx, c, "send/message",
+		SendParams{To: []string{"ann@example.com"}, From: "demo@example.com", PlainBody: "Hi"})
+	fmt.Println(err, res.Messages["ann@example.com"]["id"], meta.Time > 0)
+
+	_, _, err = client.Call[SendParams, SendResult](ctx, c, "send/message", SendParams{From: "demo@example.com"})
+	fmt.Println(errors.Is(err, demo.ErrNoRecipients), err)
+
+	_, _, err = client.Call[map[string]int, any](ctx, c, "messages/message", map[string]int{"id": 42})
+	var e *envelope.Error
+	if errors.As(err, &e) {
+		fmt.Println(e.Code, e.Attributes["id"])
+	}
+
+	items, meta, _ := client.Call[map[string]int, []map[string]any](ctx, c, "messages/list", map[string]int{"page": 1})
+	fmt.Println(len(items), *meta.Page)
+
+	d.SetMaintenance(true)
+	_, _, err = client.Call[map[string]int, []map[string]any](ctx, c, "messages/list", nil)
+	if errors.As(err, &e) {
+		fmt.Println(e.Status, e.RetryAfter)
+	}
+	// Output:
+	// <nil> 1 true
+	// true error: NoRecipients: There are no recipients defined to receive this message
+	// MessageNotFound 42
+	// 1 {1 30 1 1}
+	// service-unavailable 30s
 }
