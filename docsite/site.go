@@ -13,9 +13,9 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/apienvelope/apienvelope/apidoc"
 	"github.com/apienvelope/apienvelope/envelope"
@@ -292,7 +292,11 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Security-Policy", contentSecurityPolicy)
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("Cache-Control", "no-cache")
-	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(b))
+	// Written whole, not with http.ServeContent: its answers to Range and
+	// conditional requests (206, 304, 416) are statuses the API never
+	// sends. net/http leaves the body out for HEAD.
+	h.Set("Content-Length", strconv.Itoa(len(b)))
+	w.Write(b)
 }
 
 func quote(s string) string { return fmt.Sprintf("%q", s) }

@@ -7,8 +7,10 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-json-experiment/json"
 	"github.com/stretchr/testify/assert"
@@ -275,6 +277,22 @@ func TestServed(t *testing.T) {
 		assert.Contains(t, body, "The host is <code>https://"+u+"</code>", "the host the page was asked of")
 		resp, _ = get(t, http.MethodHead, "/api/docs/v1/index.html", nil)
 		assert.Equal(t, http.StatusOK, resp.StatusCode)
+	})
+
+	t.Run("Range and conditional requests get the whole page", func(t *testing.T) {
+		for _, p := range []string{"/api/docs/v1/index.html", "/api/docs/v1/openapi.json"} {
+			for _, h := range []http.Header{
+				{"Range": {"bytes=0-9"}},
+				{"Range": {"bytes=999999-"}},
+				{"If-None-Match": {"*"}},
+				{"If-Modified-Since": {time.Now().UTC().Format(http.TimeFormat)}},
+			} {
+				resp, body := get(t, http.MethodGet, p, h)
+				assert.Equal(t, http.StatusOK, resp.StatusCode, "%s %v", p, h)
+				assert.Equal(t, resp.Header.Get("Content-Length"), strconv.Itoa(len(body)))
+				assert.Greater(t, len(body), 1000)
+			}
+		}
 	})
 
 	t.Run("action page has the try it form", func(t *testing.T) {

@@ -1,10 +1,9 @@
 package middleware
 
 import (
-	"bytes"
 	"net/http"
+	"strconv"
 	"sync"
-	"time"
 
 	"github.com/apienvelope/apienvelope/apidoc"
 	"github.com/apienvelope/apienvelope/docsite"
@@ -76,5 +75,9 @@ func (d *docs) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
-	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))
+	// Written whole, not with http.ServeContent: its answers to Range and
+	// conditional requests (206, 304, 416) are statuses the API never
+	// sends. net/http leaves the body out for HEAD.
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.Write(body)
 }
