@@ -245,8 +245,11 @@ func (s *Site) Has(p string) bool {
 	if _, ok := openAPIFiles[p]; ok {
 		return true
 	}
+	if !strings.HasPrefix(p, "assets/") {
+		return false
+	}
 	_, err := fs.Stat(files, p)
-	return strings.HasPrefix(p, "assets/") && err == nil
+	return err == nil
 }
 
 // contentSecurityPolicy lets pages use their own stylesheet and script and
@@ -266,7 +269,7 @@ const contentSecurityPolicy = "default-src 'none'; style-src 'self'; script-src 
 func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p := strings.TrimPrefix(r.URL.Path, "/")
 	if !s.Has(p) || path.Clean("/"+p) != "/"+p && p != "" {
-		envelope.Fail(w, r, envelope.NewError(envelope.CodeUnknownAction, "There is no documentation page at "+quote(r.URL.Path)))
+		envelope.Fail(w, r, envelope.NewError(envelope.CodeUnknownAction, "There is no documentation page at "+strconv.Quote(r.URL.Path)))
 		return
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
@@ -298,8 +301,6 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Length", strconv.Itoa(len(b)))
 	w.Write(b)
 }
-
-func quote(s string) string { return fmt.Sprintf("%q", s) }
 
 func contentType(p string) string {
 	switch path.Ext(p) {

@@ -220,7 +220,7 @@ func TestActionPage(t *testing.T) {
 		// An example envelope for success and for each error.
 		`Success success HTTP 200 { "status": "success", "time": 0.004, "flags": {}, "data": { "message_id": "string", "messages": { "key": { "id": 1, "token": "string" } } } }`,
 		`InvalidServerAPIKey access-denied HTTP 200 { "status": "access-denied", "time": 0.004, "flags": {}, "data": { "code": "InvalidServerAPIKey", "message": "The API key {token} is not valid.", "token": null } }`,
-		`Service unavailable service-unavailable HTTP 503, Retry-After: 30`,
+		`Service unavailable service-unavailable HTTP 503, with Retry-After when the wait is known`,
 	} {
 		assert.Contains(t, page.text, want)
 	}

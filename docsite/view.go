@@ -12,8 +12,8 @@ import (
 	"github.com/apienvelope/apienvelope/envelope"
 )
 
-// The templates read these views, made once from the description: what a
-// page shows, already sorted, linked and written out.
+// The templates read these views, made from the description for each page
+// rendered: what a page shows, already sorted, linked and written out.
 
 type siteView struct {
 	Title          string
@@ -81,7 +81,6 @@ type structView struct {
 // parent's name: attachments[].name.
 type fieldRow struct {
 	Name        string
-	Depth       int
 	Type        typeText
 	Required    bool
 	Default     string
@@ -308,7 +307,6 @@ func (s *siteView) fields(sc *apidoc.Schema) []fieldRow {
 			ps := p.Schema
 			row := fieldRow{
 				Name:        prefix + p.Name,
-				Depth:       depth,
 				Type:        typeOf(ps),
 				Required:    p.Required,
 				Description: ps.Description,
@@ -430,7 +428,7 @@ func (s *siteView) examples(a *apidoc.Action, v *actionView) []exampleView {
 		ID:     "example-ServiceUnavailable",
 		Status: string(envelope.StatusServiceUnavailable),
 		HTTP:   503,
-		Header: "Retry-After: 30",
+		Header: "with Retry-After when the wait is known",
 		JSON: envelopeJSON(string(envelope.StatusServiceUnavailable), orderedObject{
 			{"code", envelope.CodeServiceUnavailable}, {"message", "The service is down for maintenance"},
 		}),
