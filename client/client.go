@@ -28,7 +28,10 @@ type Client struct {
 	// "https://mail.example.com/api/v1": action "send/message" is then
 	// POSTed to https://mail.example.com/api/v1/send/message.
 	BaseURL string
-	// HTTPClient sends the requests; nil means http.DefaultClient.
+	// HTTPClient sends the requests; nil means http.DefaultClient. Unless
+	// it has its own CheckRedirect, redirects are followed only to the
+	// same host name (the 308 from http to https), so that Header never
+	// goes to another host; any other redirect is a ProtocolError.
 	HTTPClient *http.Client
 	// Header is sent with every request: an API key such as
 	// X-Server-API-Key, a User-Agent. Content-Type and Accept are always
@@ -88,6 +91,11 @@ func (c *Client) Do(ctx context.Context, action string, params, result any) (Met
 	if hc == nil {
 		hc = http.DefaultClient
 	}
+	if hc.CheckRedirect == nil {
+		sameHost := *hc
+		sameHost.CheckRedirect = checkRedirect
+		hc = &sameHost
+	}
 	resp, err := hc.Do(req)
 	if err != nil {
 		return Meta{}, fmt.Errorf("client: %s: %w", action, err)
@@ -143,4 +151,14 @@ func (c *Client) actionURL(action string) (string, error) {
 		}
 	}
 	return base.JoinPath(segments...).String(), nil
+}
+
+// checkRedirect follows a redirect to the host name of the first request,
+// as net/http would (10 at most), and stops at any other: net/http sends
+// the request's headers, the API key among them, wherever it is sent.
+func checkRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) >= 10 || req.URL.Hostname() != via[0].URL.Hostname() {
+		return http.ErrUseLastResponse
+	}
+	return nil
 }

@@ -522,3 +522,41 @@ func TestConcurrentCalls(t *testing.T) {
 		assert.NoError(t, <-errs)
 	}
 }
+
+func TestRedirects(t *testing.T) {
+	api := newTestAPI(t)
+	// The API's plain-HTTP port: it redirects to HTTPS on the same host.
+	plain := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, api.URL+r.URL.Path, http.StatusPermanentRedirect)
+	}))
+	defer plain.Close()
+	c := api.client()
+	c.BaseURL = plain.URL + "/api/v1"
+	res, _, err := client.Call[sendParams, sendResult](context.Background(), c, "send/message", sendParams{To: []string{"a@example.com"}, Subject: "r"})
+	require.NoError(t, err, "the 308 to the same host is followed, with the body")
+	assert.Equal(t, "m-r", res.MessageID)
+	assert.Equal(t, "secret", api.header.Load().Get("X-Server-API-Key"))
+
+	// A redirect to another host is not followed: the key stays here.
+	var elsewhere atomic.Bool
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { elsewhere.Store(true) }))
+	defer other.Close()
+	away := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, strings.Replace(other.URL, "127.0.0.1", "localhost", 1)+r.URL.Path, http.StatusPermanentRedirect)
+	}))
+	defer away.Close()
+	c.BaseURL = away.URL + "/api/v1"
+	_, _, err = client.Call[sendParams, sendResult](context.Background(), c, "send/message", sendParams{})
+	var pe *client.ProtocolError
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, http.StatusPermanentRedirect, pe.StatusCode)
+	assert.False(t, elsewhere.Load())
+
+	// A client with its own CheckRedirect keeps it.
+	hc := *api.Server.Client()
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return errors.New("no redirects here") }
+	c.HTTPClient = &hc
+	c.BaseURL = plain.URL + "/api/v1"
+	_, _, err = client.Call[sendParams, sendResult](context.Background(), c, "send/message", sendParams{})
+	assert.ErrorContains(t, err, "no redirects here")
+}
