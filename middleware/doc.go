@@ -4,8 +4,8 @@
 // configured by an options struct whose zero value is sensible; NewChain to
 // compose them; and Router, which serves actions at
 // /api/v1/<controller>/<action> on httprouter with every one of its answers
-// turned into an envelope, and their OpenAPI description at
-// /api/docs/v1/openapi.json.
+// turned into an envelope, and their documentation at /api/docs/v1/: the
+// pages of package docsite and the OpenAPI description, openapi.json.
 //
 // The usual order, outermost first, is RequireHTTPS, Envelope, Recover,
 // Maintenance, PostOnly, Params, then the action.

@@ -70,9 +70,10 @@ type DocsOptions struct {
 // the place of its own.
 //
 // The router also serves the API's description, made from what each action
-// declares (see Describe and apidoc): its OpenAPI documents, with GET, at
-// /<prefix>/docs/<version>/openapi.json (3.1) and openapi-3.0.json, outside
-// the envelope (see DocsOptions).
+// declares (see Describe and apidoc), with GET, outside the envelope, at
+// /<prefix>/docs/<version>/: the documentation site (package docsite), whose
+// welcome page is that path itself, and the OpenAPI documents openapi.json
+// (3.1) and openapi-3.0.json (see DocsOptions).
 //
 // Register every action before serving: Action is not safe for use
 // concurrently with ServeHTTP.
