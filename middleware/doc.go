@@ -4,10 +4,11 @@
 // configured by an options struct whose zero value is sensible; NewChain to
 // compose them; and Router, which serves actions at
 // /api/v1/<controller>/<action> on httprouter with every one of its answers
-// turned into an envelope, and their OpenAPI description at
-// /api/docs/v1/openapi.json; and NewServer, an http.Server with the limits
-// a server that faces the internet needs (timeouts, a header limit, a cap
-// on connections in total and per client address).
+// turned into an envelope, and their documentation at /api/docs/v1/ (the
+// pages of package docsite and the OpenAPI description, openapi.json); and
+// NewServer, an http.Server with the limits a server that faces the
+// internet needs (timeouts, a header limit, a cap on connections in total
+// and per client address).
 //
 // The usual order, outermost first, is RequireHTTPS, Envelope, Recover,
 // Maintenance, PostOnly, then the action (Params in front of handlers

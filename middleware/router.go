@@ -8,6 +8,7 @@ import (
 	"github.com/julienschmidt/httprouter"
 
 	"github.com/apienvelope/apienvelope/apidoc"
+	"github.com/apienvelope/apienvelope/docsite"
 	"github.com/apienvelope/apienvelope/envelope"
 )
 
@@ -39,7 +40,8 @@ type RouterOptions struct {
 }
 
 // DocsOptions configures the documentation a Router serves, with GET, at
-// /<prefix>/docs/<version>/: openapi.json, the API's OpenAPI 3.1
+// /<prefix>/docs/<version>/: the documentation site (see docsite), whose
+// welcome page is that path itself, openapi.json, the API's OpenAPI 3.1
 // document, and openapi-3.0.json, its 3.0 rendering. The zero value
 // serves them.
 type DocsOptions struct {
@@ -50,6 +52,9 @@ type DocsOptions struct {
 	// "API".
 	Title       string
 	Description string
+	// Contact is where the welcome page's "contact our team" links to: an
+	// https, http or mailto URL. NewRouter panics on another.
+	Contact string
 }
 
 // Router serves actions at /<prefix>/<version>/<controller>/<action> (SPEC
@@ -65,9 +70,10 @@ type DocsOptions struct {
 // the place of its own.
 //
 // The router also serves the API's description, made from what each action
-// declares (see Describe and apidoc): its OpenAPI documents, with GET, at
-// /<prefix>/docs/<version>/openapi.json (3.1) and openapi-3.0.json, outside
-// the envelope (see DocsOptions).
+// declares (see Describe and apidoc), with GET, outside the envelope, at
+// /<prefix>/docs/<version>/: the documentation site (package docsite), whose
+// welcome page is that path itself, and the OpenAPI documents openapi.json
+// (3.1) and openapi-3.0.json (see DocsOptions).
 //
 // Register every action before serving: Action is not safe for use
 // concurrently with ServeHTTP.
@@ -80,7 +86,8 @@ type Router struct {
 	checked apidoc.API // every action described as it is registered
 
 	docsPrefix string       // empty when DocsOptions.Off
-	docs       http.Handler // serves docsPrefix, behind RequireHTTPS
+	docsServer *docs        // what is served under docsPrefix
+	docs       http.Handler // docsServer behind RequireHTTPS
 }
 
 // registered is an action as it was registered, for Describe.
@@ -128,7 +135,15 @@ func NewRouter(opts RouterOptions) *Router {
 		if opts.HTTPS != nil {
 			docsChain = docsChain.Append(RequireHTTPS(*opts.HTTPS))
 		}
-		rt.docs = docsChain.Then(&docs{describe: rt.Describe, prefix: rt.docsPrefix})
+		if opts.Docs.Contact != "" {
+			// The site refuses it too, at the first request: here the
+			// mistake shows at start.
+			if err := (docsite.Options{Contact: opts.Docs.Contact}).Check(); err != nil {
+				panic("middleware: NewRouter: DocsOptions.Contact: " + err.Error())
+			}
+		}
+		rt.docsServer = &docs{describe: rt.Describe, prefix: rt.docsPrefix, contact: opts.Docs.Contact}
+		rt.docs = docsChain.Then(rt.docsServer)
 	}
 	return rt
 }
@@ -193,7 +208,7 @@ func (rt *Router) ActionFunc(controller, action string, fn http.HandlerFunc) {
 // GET or HEAD under the documentation's path, with the documentation.
 func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if rt.docs != nil && (r.Method == http.MethodGet || r.Method == http.MethodHead) &&
-		strings.HasPrefix(r.URL.Path, rt.docsPrefix) && servesDoc(r.URL.Path[len(rt.docsPrefix):]) {
+		strings.HasPrefix(r.URL.Path, rt.docsPrefix) && rt.docsServer.serves(r.URL.Path[len(rt.docsPrefix):]) {
 		rt.docs.ServeHTTP(w, r)
 		return
 	}

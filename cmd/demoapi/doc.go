@@ -33,7 +33,8 @@
 // 500 or 503, each with one envelope except the redirect.
 //
 // Every action declares its errors and the X-Server-API-Key authenticator
-// (see package demo); the OpenAPI document made from them is served at
-// /api/docs/v1/openapi.json (and openapi-3.0.json), and written without a
-// server by go run ./cmd/envelopedoc openapi.
+// (see package demo); the documentation site and the OpenAPI document made
+// from them are served at /api/docs/v1/ (openapi.json, openapi-3.0.json),
+// and written without a server by go run ./cmd/envelopedoc site -o DIR and
+// go run ./cmd/envelopedoc openapi.
 package main

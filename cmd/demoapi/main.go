@@ -250,6 +250,7 @@ type bannerInfo struct {
 func printBanner(w io.Writer, b bannerInfo) {
 	fmt.Fprintf(w, "demoapi: a Postal-compatible mail API, in memory\n")
 	fmt.Fprintf(w, "  HTTPS:   %s/api/v1/<controller>/<action>\n", b.httpsURL)
+	fmt.Fprintf(w, "  Docs:    %s/api/docs/v1/ (a browser), %s/api/docs/v1/openapi.json\n", b.httpsURL, b.httpsURL)
 	if b.plainURL != "" {
 		fmt.Fprintf(w, "  HTTP:    %s (redirects to HTTPS)\n", b.plainURL)
 	}

@@ -271,6 +271,7 @@ func TestRunDefaults(t *testing.T) {
 	assert.NotContains(t, text, "HTTP: ")
 	assert.Contains(t, text, "Maintenance mode is on")
 	assert.Regexp(t, `API key: [A-Za-z0-9]{24} `, text)
+	assert.Regexp(t, `Docs:    https://127\.0\.0\.1:\d+/api/docs/v1/ `, text)
 	m := regexp.MustCompile(`written to (\S+)`).FindStringSubmatch(text)
 	require.NotNil(t, m, text)
 	certPEM, err := os.ReadFile(m[1])

@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/apienvelope/apienvelope/apidoc"
 	"github.com/apienvelope/apienvelope/cmd/demoapi/demo"
+	"github.com/apienvelope/apienvelope/docsite"
 )
 
 func main() {
@@ -26,9 +28,11 @@ func main() {
 // and its own arguments.
 var commands = map[string]func(api *apidoc.API, args []string, stdout, stderr io.Writer) error{
 	"openapi": openapi,
+	"site":    site,
 }
 
-const usage = "Usage: envelopedoc openapi [-version 3.1|3.0] [-server URL] [-o FILE]\n"
+const usage = "Usage: envelopedoc openapi [-version 3.1|3.0] [-server URL] [-o FILE]\n" +
+	"       envelopedoc site -o DIR [-host URL] [-contact URL]\n"
 
 func run(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" {
@@ -69,4 +73,31 @@ func openapi(api *apidoc.API, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	return os.WriteFile(*out, doc, 0o644)
+}
+
+// site writes the documentation site as files.
+func site(api *apidoc.API, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("envelopedoc site", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	out := fs.String("o", "", "the `directory` to write the pages to (required); files of the same names are replaced")
+	host := fs.String("host", "https://localhost:8443", "the scheme and `host` the actions' URLs start with")
+	contact := fs.String("contact", "", "the `URL` (https: or mailto:) the welcome page's \"contact our team\" links to")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("site: unexpected arguments %s", strings.Join(fs.Args(), " "))
+	}
+	if *out == "" {
+		return errors.New("site: -o DIR is required")
+	}
+	s, err := docsite.New(api, docsite.Options{Host: *host, Contact: *contact})
+	if err != nil {
+		return err
+	}
+	if err := s.WriteDir(*out); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %d files to %s; the welcome page is %s\n", len(s.Paths()), *out, filepath.Join(*out, "index.html"))
+	return nil
 }

@@ -97,3 +97,34 @@ func TestUsageErrors(t *testing.T) {
 	}
 	assert.ErrorIs(t, run([]string{"-h"}, &bytes.Buffer{}, &bytes.Buffer{}), flag.ErrHelp)
 }
+
+func TestSite(t *testing.T) {
+	dir := t.TempDir()
+	var out, errOut bytes.Buffer
+	require.NoError(t, run([]string{"site", "-o", dir, "-host", "https://mail.example.com", "-contact", "mailto:api@example.com"}, &out, &errOut))
+	assert.Equal(t, "wrote 19 files to "+dir+"; the welcome page is "+filepath.Join(dir, "index.html")+"\n", out.String())
+	index, err := os.ReadFile(filepath.Join(dir, "index.html"))
+	require.NoError(t, err)
+	assert.Contains(t, string(index), "https://mail.example.com/api/v1/&lt;controller&gt;/&lt;action&gt;")
+	assert.Contains(t, string(index), `<a href="mailto:api@example.com">contact our team</a>`)
+	page, err := os.ReadFile(filepath.Join(dir, "controllers", "send", "message.html"))
+	require.NoError(t, err)
+	assert.Contains(t, string(page), "<code>https://mail.example.com/api/v1/send/message</code>")
+	assert.Contains(t, string(page), "NoRecipients")
+	openapi, err := os.ReadFile(filepath.Join(dir, "openapi.json"))
+	require.NoError(t, err)
+	assert.Contains(t, string(openapi), `"url": "https://mail.example.com"`)
+
+	for _, tt := range []struct {
+		args []string
+		err  string
+	}{
+		{[]string{"site"}, "site: -o DIR is required"},
+		{[]string{"site", "-o", dir, "-host", "mail.example.com"}, `Host "mail.example.com" is not a URL`},
+		{[]string{"site", "-o", dir, "extra"}, "site: unexpected arguments extra"},
+		{[]string{"site", "-o", filepath.Join(dir, "index.html", "x")}, "not a directory"},
+	} {
+		err := run(tt.args, &bytes.Buffer{}, &bytes.Buffer{})
+		assert.ErrorContains(t, err, tt.err, "%v", tt.args)
+	}
+}
