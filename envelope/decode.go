@@ -29,13 +29,23 @@ func Decode(r *http.Request, v any) error {
 }
 
 func decodeRequest(r *http.Request, v any, strict bool, opts ParamsOptions) error {
-	raw, opts, checked, err := readParams(r, opts)
-	if err != nil {
-		return err
-	}
 	codec := DefaultCodec
 	if ex := fromContext(r.Context()); ex != nil {
 		codec = ex.opts.codec()
+	}
+	// What the default codec decodes keeps nothing of the bytes it
+	// decodes: the body is read into a pooled buffer, given back once the
+	// parameters are decoded. An error may hold on to the bytes: after
+	// one, the buffer is left to the garbage collector.
+	var bp *[]byte
+	var buf []byte
+	if codec == DefaultCodec {
+		bp = buffers.Get().(*[]byte)
+		buf = *bp
+	}
+	body, raw, opts, checked, err := readParams(r, opts, buf)
+	if err != nil {
+		return err
 	}
 	maxDepth := opts.maxDepth()
 	if checked {
@@ -43,6 +53,9 @@ func decodeRequest(r *http.Request, v any, strict bool, opts ParamsOptions) erro
 	}
 	if err := decodeParams(codec, raw, v, strict, maxDepth); err != nil {
 		return err
+	}
+	if bp != nil && body != nil {
+		recycle(bp, body)
 	}
 	return validate(v)
 }

@@ -39,7 +39,7 @@ func Wrap(h http.Handler, opts Options) http.Handler {
 			requestID = strconv.FormatUint(rand.Uint64(), 16)
 			w.Header().Set("X-Request-Id", requestID)
 		}
-		h.ServeHTTP(ex, &ex.req)
+		h.ServeHTTP(ex, r.WithContext(ex))
 		status := ex.finish()
 		// Before Wrap returns, so that every HTTP/2 client gets the answer.
 		drainHTTP2Body(r)
@@ -64,7 +64,6 @@ type exchange struct {
 	parent context.Context
 	w      http.ResponseWriter
 	opts   *Options
-	req    http.Request  // the request with the exchange as its context
 	start  time.Duration // since clockBase: one clock read, where time.Now takes two
 
 	mu    sync.Mutex // guards flags: a request's context may be shared by goroutines
@@ -85,9 +84,7 @@ type exchange struct {
 type exchangeKey struct{}
 
 func newExchange(w http.ResponseWriter, r *http.Request, opts *Options) *exchange {
-	ex := &exchange{parent: r.Context(), w: w, opts: opts, start: time.Since(clockBase)}
-	ex.req = *r.WithContext(ex)
-	return ex
+	return &exchange{parent: r.Context(), w: w, opts: opts, start: time.Since(clockBase)}
 }
 
 // clockBase is the origin of exchange.start: time.Since reads only the

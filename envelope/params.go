@@ -58,7 +58,7 @@ func ReadParams(r *http.Request, opts ParamsOptions) ([]byte, error) {
 	if pb, ok := r.Body.(*paramsBody); ok {
 		return pb.params, nil
 	}
-	body, params, err := readBodyParams(r, opts)
+	body, params, err := readBodyParams(r, opts, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -83,22 +83,24 @@ type paramsBody struct {
 func (*paramsBody) Close() error { return nil }
 
 // readParams returns the request's parameters for Decode, the limits they
-// were read within, and whether ReadParams read and checked them.
-func readParams(r *http.Request, opts ParamsOptions) (params []byte, _ ParamsOptions, checked bool, err error) {
+// were read within, and whether ReadParams read and checked them. A body
+// not read yet is read into buf's memory, and returned too.
+func readParams(r *http.Request, opts ParamsOptions, buf []byte) (body, params []byte, _ ParamsOptions, checked bool, err error) {
 	if pb, ok := r.Body.(*paramsBody); ok {
-		return pb.params, pb.opts, true, nil
+		return nil, pb.params, pb.opts, true, nil
 	}
-	_, params, err = readBodyParams(r, opts)
-	return params, opts, false, err
+	body, params, err = readBodyParams(r, opts, buf)
+	return body, params, opts, false, err
 }
 
-// readBodyParams reads the body, and the parameters in it.
-func readBodyParams(r *http.Request, opts ParamsOptions) (body, params []byte, err error) {
+// readBodyParams reads the body into buf's memory, and finds the
+// parameters in it.
+func readBodyParams(r *http.Request, opts ParamsOptions, buf []byte) (body, params []byte, err error) {
 	mediaType, param, err := parseContentType(contentTypeOf(r.Header))
 	if err != nil {
 		return nil, nil, err
 	}
-	body, err = readBody(r, opts.maxBytes())
+	body, err = readBody(r, opts.maxBytes(), buf)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -231,10 +233,10 @@ func drainHTTP2Body(r *http.Request) {
 	_, _ = io.CopyN(io.Discard, r.Body, maxDrain)
 }
 
-// readBody reads at most limit bytes, refusing a larger Content-Length
-// before reading anything. Its memory grows with what arrives, never with
-// what the client declares.
-func readBody(r *http.Request, limit int64) ([]byte, error) {
+// readBody reads at most limit bytes into buf's memory, refusing a larger
+// Content-Length before reading anything. Its memory grows with what
+// arrives, never with what the client declares.
+func readBody(r *http.Request, limit int64, buf []byte) ([]byte, error) {
 	if r.Body == nil || r.Body == http.NoBody {
 		return nil, nil
 	}
@@ -246,7 +248,7 @@ func readBody(r *http.Request, limit int64) ([]byte, error) {
 	if readLimit < math.MaxInt64 {
 		readLimit++
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, readLimit))
+	body, err := appendAll(buf[:0], io.LimitReader(r.Body, readLimit))
 	if int64(len(body)) > limit {
 		return nil, refuseTooLarge(r, limit)
 	}
@@ -260,6 +262,23 @@ func readBody(r *http.Request, limit int64) ([]byte, error) {
 		return nil, e
 	}
 	return body, nil
+}
+
+// appendAll is io.ReadAll appending to b.
+func appendAll(b []byte, rd io.Reader) ([]byte, error) {
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // grows as append does
+		}
+		n, err := rd.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
 }
 
 func formWithoutParams() *Error {

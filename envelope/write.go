@@ -133,11 +133,17 @@ func (o *Options) send(w http.ResponseWriter, elapsed time.Duration, flags []fla
 		}
 	}
 	writeFramed(w, buf, status, a.err)
+	recycle(bp, buf)
+	return status
+}
+
+// recycle returns bp to the pool holding buf, the memory it grew into,
+// unless that is too large to keep.
+func recycle(bp *[]byte, buf []byte) {
 	if cap(buf) <= maxPooledBuffer {
 		*bp = buf[:0]
 		buffers.Put(bp)
 	}
-	return status
 }
 
 // writeFramed writes buf, a whole envelope of status, with its headers:

@@ -61,3 +61,24 @@ func FuzzExceedsAgreesWithJSONText(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkExceeds reads 4 KB of parameters shaped as an API's usually are:
+// a list of small objects with short names and values.
+func BenchmarkExceeds(b *testing.B) {
+	var body strings.Builder
+	body.WriteString(`{"items":[`)
+	for i := range 40 {
+		if i > 0 {
+			body.WriteByte(',')
+		}
+		body.WriteString(`{"id":12345,"name":"Ann Example","email":"ann@example.com","tags":["a","b"],"ok":true}`)
+	}
+	body.WriteString(`]}`)
+	data := []byte(body.String())
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if Exceeds(data, 32) {
+			b.Fatal("not that deep")
+		}
+	}
+}
