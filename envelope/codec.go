@@ -7,17 +7,31 @@ import (
 // Codec encodes the envelope's "data" and "flags" and decodes parameters.
 // Implementations must be safe for concurrent use.
 //
-// The envelope checks what a codec other than [DefaultCodec] writes, and
-// sends the 500 envelope rather than invalid JSON; a codec's Unmarshal must
-// make the checks of CONTRACT R5 itself, or give them up in its documentation.
+// The envelope checks what a codec other than [DefaultCodec] writes, unless
+// it is a [CheckedCodec], and sends the 500 envelope rather than invalid
+// JSON. A codec's Unmarshal must make the checks of CONTRACT R5 itself, or
+// give them up in its documentation.
 type Codec interface {
 	// AppendJSON appends the JSON encoding of v to dst.
 	AppendJSON(dst []byte, v any) ([]byte, error)
-	// Unmarshal decodes data, one JSON object, into v. An error that says
-	// what is wrong with the parameters is an *Error with status
-	// parameter-error; any other error is sent as a parameter-error with
-	// code InvalidParameter and the error's text as message.
+	// Unmarshal decodes data, one JSON object, into v. It must not keep
+	// data, nor anything that shares its memory, once it returns (as
+	// encoding/json asks of UnmarshalJSON methods): the envelope reads
+	// bodies into buffers it reuses. An error that says what is wrong with
+	// the parameters is an *Error with status parameter-error; any other
+	// error is sent as a parameter-error with code InvalidParameter and the
+	// error's text as message.
 	Unmarshal(data []byte, v any, opts UnmarshalOptions) error
+}
+
+// CheckedCodec is a Codec that never writes invalid JSON: it refuses a
+// MarshalJSON method's or a raw message's invalid output, and writes valid
+// UTF-8 whatever the strings hold. The envelope does not check its output
+// again. A codec that says so must be tested to be so.
+type CheckedCodec interface {
+	Codec
+	// ChecksOutput marks the codec; it does nothing.
+	ChecksOutput()
 }
 
 // UnmarshalOptions are what Unmarshal must check besides the syntax.

@@ -33,17 +33,12 @@ func decodeRequest(r *http.Request, v any, strict bool, opts ParamsOptions) erro
 	if ex := fromContext(r.Context()); ex != nil {
 		codec = ex.opts.codec()
 	}
-	// What the default codec decodes keeps nothing of the bytes it
-	// decodes: the body is read into a pooled buffer, given back once the
-	// parameters are decoded. An error may hold on to the bytes: after
-	// one, the buffer is left to the garbage collector.
-	var bp *[]byte
-	var buf []byte
-	if codec == DefaultCodec {
-		bp = buffers.Get().(*[]byte)
-		buf = *bp
-	}
-	body, raw, opts, checked, err := readParams(r, opts, buf)
+	// A codec keeps nothing of the bytes it decodes (see Codec): the body
+	// is read into a pooled buffer, given back once the parameters are
+	// decoded. An error may hold on to the bytes: after one, the buffer is
+	// left to the garbage collector.
+	bp := buffers.Get().(*[]byte)
+	body, raw, opts, checked, err := readParams(r, opts, *bp)
 	if err != nil {
 		return err
 	}
@@ -54,7 +49,7 @@ func decodeRequest(r *http.Request, v any, strict bool, opts ParamsOptions) erro
 	if err := decodeParams(codec, raw, v, strict, maxDepth); err != nil {
 		return err
 	}
-	if bp != nil && body != nil {
+	if body != nil {
 		recycle(bp, body)
 	}
 	return validate(v)

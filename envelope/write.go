@@ -220,8 +220,9 @@ func (o *Options) appendEnvelope(dst []byte, elapsed time.Duration, flags []flag
 	return append(out, '}'), status, nil
 }
 
-// appendValue appends v through the codec. What a codec other than
-// DefaultCodec writes is checked: a client never gets invalid JSON.
+// appendValue appends v through the codec. What a codec writes is checked,
+// unless it is the default or a CheckedCodec: a client never gets invalid
+// JSON.
 func (o *Options) appendValue(dst []byte, v any) ([]byte, error) {
 	c := o.codec()
 	start := len(dst)
@@ -229,9 +230,12 @@ func (o *Options) appendValue(dst []byte, v any) ([]byte, error) {
 	if err != nil {
 		return dst, err
 	}
+	if _, checked := c.(CheckedCodec); checked || c == DefaultCodec {
+		return out, nil
+	}
 	// A name twice is left to the codec: no Go value encodes to that
 	// unless a MarshalJSON method writes it.
-	if c != DefaultCodec && !jsontext.Value(out[start:]).IsValid(jsontext.AllowDuplicateNames(true)) {
+	if !jsontext.Value(out[start:]).IsValid(jsontext.AllowDuplicateNames(true)) {
 		return dst, fmt.Errorf("%w: %T of %T", errInvalidJSON, c, v)
 	}
 	return out, nil

@@ -14,8 +14,9 @@
 // (v2: []), a nil map is null (v2: {}), omitempty leaves out false, 0 and
 // nil as well as empty values, omitzero is not known, and invalid UTF-8 in
 // a string becomes U+FFFD (v2 refuses it). HTML characters are not escaped,
-// map keys are sorted. The envelope checks what it writes, so a MarshalJSON
-// method that writes invalid JSON still yields the 500 envelope.
+// map keys are sorted. It is an envelope.CheckedCodec: goccy/go-json
+// refuses a MarshalJSON method's or a raw message's invalid output itself
+// (TestInvalidOutputIsRefused), so the envelope does not check it again.
 package goccycodec
 
 import (
@@ -31,6 +32,9 @@ import (
 var Codec envelope.Codec = codec{}
 
 type codec struct{}
+
+// ChecksOutput makes the codec an envelope.CheckedCodec.
+func (codec) ChecksOutput() {}
 
 func (codec) AppendJSON(dst []byte, v any) ([]byte, error) {
 	out, err := gojson.MarshalWithOption(v, gojson.DisableHTMLEscape())

@@ -10,10 +10,11 @@
 //
 // It encodes as encoding/json v1 does, not as v2 does: a nil slice is null
 // (v2: []), a nil map is null (v2: {}), omitempty leaves out false, 0 and
-// nil as well as empty values, omitzero is not known, and invalid UTF-8 in
-// a string becomes U+FFFD (v2 refuses it). HTML characters are not escaped,
-// map keys are sorted. The envelope checks what it writes, so a MarshalJSON
-// method that writes invalid JSON still yields the 500 envelope.
+// nil as well as empty values, and omitzero is not known. HTML characters
+// are not escaped, map keys are sorted. json-iterator writes a MarshalJSON
+// method's output and invalid UTF-8 as they are: the envelope checks what
+// it writes, and a value written as invalid JSON is the 500 envelope
+// (TestInvalidOutputIsRefused).
 package jsonitercodec
 
 import (
