@@ -22,6 +22,10 @@
 //	        description: handlers answer through the apienvelope envelope
 //	        settings:
 //	          trusted: [example.com/yourapi/render]
+//
+// golangci-lint names the analyzer before each message ("rawstatus:
+// w.WriteHeader sets the HTTP status of w; ..."); the messages do not name
+// it themselves, as go vet's do not.
 package plugin
 
 import (

@@ -46,7 +46,7 @@ func run(pass *analysis.Pass) (any, error) {
 		pass.Report(analysis.Diagnostic{
 			Pos:            f.Node.Pos(),
 			End:            f.Node.End(),
-			Message:        fmt.Sprintf("raw status: %s sets the HTTP status of %s; %s", f.CalleeName(), f.WriterName(), advice(f.Callee)),
+			Message:        fmt.Sprintf("%s sets the HTTP status of %s; %s", f.CalleeName(), f.WriterName(), advice(f.Callee)),
 			SuggestedFixes: fix(pass, f),
 		})
 	}

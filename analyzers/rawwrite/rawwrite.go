@@ -45,7 +45,7 @@ func run(pass *analysis.Pass) (any, error) {
 		pass.Report(analysis.Diagnostic{
 			Pos: f.Node.Pos(),
 			End: f.Node.End(),
-			Message: fmt.Sprintf("raw write: %s writes the body of %s around the envelope; answer with envelope.Success(w, r, data) or envelope.Fail(w, r, err)",
+			Message: fmt.Sprintf("%s writes the body of %s around the envelope; answer with envelope.Success(w, r, data) or envelope.Fail(w, r, err)",
 				f.CalleeName(), f.WriterName()),
 			SuggestedFixes: fix(pass, f),
 		})

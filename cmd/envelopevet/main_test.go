@@ -62,8 +62,8 @@ func TestEndToEnd(t *testing.T) {
 	t.Run("go vet reports findings", func(t *testing.T) {
 		code, _, stderr := run(t, dir, "go", "vet", "-vettool="+bin, "./...")
 		assert.NotZero(t, code)
-		assert.Contains(t, stderr, "raw status: http.Error")
-		assert.Contains(t, stderr, "raw write: fmt.Fprintln")
+		assert.Contains(t, stderr, "bad.go:14:2: http.Error sets the HTTP status of w")
+		assert.Contains(t, stderr, "bad.go:18:2: fmt.Fprintln writes the body of w")
 		assert.Contains(t, stderr, `route "GET /users/info" registered for GET`)
 		assert.NotContains(t, stderr, "clean")
 	})
