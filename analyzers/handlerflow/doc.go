@@ -40,6 +40,11 @@
 //   - writes in generated files and in _test.go files (fake servers in
 //     tests answer like the APIs they imitate); their facts are kept.
 //
+// [Result.Sole] tells the suggested fixes of rawstatus and rawwrite
+// whether a finding makes the handler's whole answer: nothing else may set
+// a status on, write a body to, or answer through the same writer before or
+// after it on any path of the handler's control-flow graph.
+//
 // The Analyzer's only diagnostics are "//envelopevet:allow" comments that
 // give no reason: such a comment suppresses nothing.
 package handlerflow

@@ -70,6 +70,9 @@ func Trusted(path string) bool {
 // source order.
 type Result struct {
 	Findings []Finding
+
+	info   *types.Info
+	graphs map[ast.Node]*graph // control-flow graphs, for Sole
 }
 
 // A Finding is a call in a request handler that sets a
@@ -88,6 +91,9 @@ type Finding struct {
 	Request *types.Var
 	// File is the file of Node.
 	File *ast.File
+
+	unit    *unit
+	writers sources // the handler's writers the call writes to
 }
 
 func run(pass *analysis.Pass) (any, error) {
@@ -156,17 +162,21 @@ func run(pass *analysis.Pass) (any, error) {
 		}
 	}
 
-	res := &Result{}
+	res := &Result{info: pass.TypesInfo}
 	for i, u := range units {
 		if u.writers == 0 || ast.IsGenerated(u.file) ||
 			strings.HasSuffix(pass.Fset.File(u.file.Pos()).Name(), "_test.go") {
 			continue
 		}
+		n := len(res.Findings)
 		for _, k := range sinks[i] {
 			if (k.status|k.body)&u.writers == 0 || allowed(k) {
 				continue
 			}
 			res.Findings = append(res.Findings, u.finding(e, k))
+		}
+		if len(res.Findings) > n {
+			u.collectEvents(e)
 		}
 	}
 	return res, nil
@@ -181,6 +191,9 @@ func (u *unit) finding(e *engine, k sink) Finding {
 		Status: k.status&u.writers != 0,
 		Body:   k.body&u.writers != 0,
 		File:   u.file,
+
+		unit:    u,
+		writers: (k.status | k.body) & u.writers,
 	}
 	for _, arg := range k.written {
 		if u.eval(e, arg.expr)&u.writers != 0 {

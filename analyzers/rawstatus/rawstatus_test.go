@@ -13,5 +13,5 @@ import (
 // internal/stdstub).
 func TestRawStatus(t *testing.T) {
 	stdstub.RunWithSuggestedFixes(t, rawstatus.Analyzer,
-		"rawstatus/calls", "rawstatus/flow", "rawstatus/types", "rawstatus/wrappers", "rawstatus/helpers", "rawstatus/suppress", "rawstatus/generated", "rawstatus/fix")
+		"rawstatus/calls", "rawstatus/flow", "rawstatus/types", "rawstatus/wrappers", "rawstatus/helpers", "rawstatus/suppress", "rawstatus/generated", "rawstatus/fix", "rawstatus/imports")
 }

@@ -6,6 +6,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -81,7 +83,7 @@ func TestEndToEnd(t *testing.T) {
 		assert.Zero(t, code, stderr)
 		assert.Empty(t, stdout+stderr)
 	})
-	t.Run("json output parses", func(t *testing.T) {
+	t.Run("json output parses and exits 0 with findings", func(t *testing.T) {
 		code, stdout, stderr := run(t, dir, bin, "-json", "./...")
 		require.Zero(t, code, stderr)
 		// package -> analyzer -> diagnostics
@@ -97,13 +99,72 @@ func TestEndToEnd(t *testing.T) {
 		assert.Len(t, bad["postonly"], 1)
 		assert.Contains(t, bad["rawstatus"][0].Posn, "bad.go:14")
 	})
-	t.Run("diff shows the fix", func(t *testing.T) {
-		_, stdout, stderr := run(t, dir, bin, "-fix", "-diff", "./bad")
-		assert.Contains(t, stdout, `+	envelope.Fail(w, r, envelope.NotFound("NotFound", "no such user"))`, stderr)
-		assert.Contains(t, stdout, `"github.com/apienvelope/apienvelope/envelope"`)
+	t.Run("the diff is the fix", func(t *testing.T) {
+		_, diff, stderr := run(t, dir, bin, "-fix", "-diff", "./bad")
+		assert.Contains(t, diff, `+	envelope.Fail(w, r, envelope.NotFound("NotFound", "no such user"))`, stderr)
+		before, err := os.ReadFile(filepath.Join(dir, "bad", "bad.go"))
+		require.NoError(t, err)
+
+		fixed := fixture(t)
+		run(t, fixed, bin, "-fix", "./bad")
+		after, err := os.ReadFile(filepath.Join(fixed, "bad", "bad.go"))
+		require.NoError(t, err)
+		assert.Contains(t, string(after), "\n\n\t\"github.com/apienvelope/apienvelope/envelope\"\n)", "the import in a group of its own")
+		assert.Equal(t, string(after), patch(t, string(before), diff))
 	})
 	t.Run("trusted packages flag is accepted by go vet", func(t *testing.T) {
 		code, _, stderr := run(t, dir, "go", "vet", "-vettool="+bin, "-handlerflow.trusted=example.com/fixture/...", "./clean")
 		assert.Zero(t, code, stderr)
 	})
+}
+
+// patch applies a unified diff of one file to old, checking each hunk's
+// header against its lines: a wrong line count or start fails the test.
+func patch(t *testing.T, old, diff string) string {
+	t.Helper()
+	lines := strings.SplitAfter(old, "\n")
+	var out []string
+	next := 0 // index in lines of the first line not yet copied
+	hunk := regexp.MustCompile(`^@@ -(\d+),(\d+) \+(\d+),(\d+) @@`)
+	body := strings.Split(diff, "\n")
+	for i := 0; i < len(body); i++ {
+		m := hunk.FindStringSubmatch(body[i])
+		if m == nil {
+			continue
+		}
+		oldStart, oldLen, newStart, newLen := atoi(t, m[1]), atoi(t, m[2]), atoi(t, m[3]), atoi(t, m[4])
+		require.GreaterOrEqual(t, oldStart-1, next, "hunk %q overlaps the previous one", body[i])
+		out = append(out, lines[next:oldStart-1]...)
+		assert.Equal(t, len(out)+1, newStart, "hunk %q: new start", body[i])
+		next = oldStart - 1
+		var removed, added int
+		for i+1 < len(body) && body[i+1] != "" && strings.ContainsRune(" -+", rune(body[i+1][0])) && !strings.HasPrefix(body[i+1], "--- ") {
+			i++
+			line := body[i][1:] + "\n"
+			switch body[i][0] {
+			case ' ':
+				require.Equal(t, lines[next], line, "hunk context")
+				out = append(out, line)
+				next++
+				removed++
+				added++
+			case '-':
+				require.Equal(t, lines[next], line, "hunk removal")
+				next++
+				removed++
+			case '+':
+				out = append(out, line)
+				added++
+			}
+		}
+		assert.Equal(t, oldLen, removed, "hunk %q: old line count", m[0])
+		assert.Equal(t, newLen, added, "hunk %q: new line count", m[0])
+	}
+	return strings.Join(append(out, lines[next:]...), "")
+}
+
+func atoi(t *testing.T, s string) int {
+	n, err := strconv.Atoi(s)
+	require.NoError(t, err)
+	return n
 }
