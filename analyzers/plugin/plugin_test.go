@@ -18,13 +18,19 @@ func TestPlugin(t *testing.T) {
 	newPlugin, err := register.GetPlugin(plugin.Name)
 	require.NoError(t, err)
 
-	p, err := newPlugin(map[string]any{"trusted": []any{"example.com/render", "example.com/kit/..."}})
+	p, err := newPlugin(map[string]any{
+		"trusted": []any{"example.com/render", "example.com/kit/..."},
+		"wrapped": []any{"example.com/legacy/...", "example.com/app.Deliveries"},
+	})
 	require.NoError(t, err)
 	assert.Equal(t, register.LoadModeTypesInfo, p.GetLoadMode())
 
 	analyzers, err := p.BuildAnalyzers()
 	require.NoError(t, err)
-	t.Cleanup(func() { require.NoError(t, handlerflow.Analyzer.Flags.Set("trusted", "")) })
+	t.Cleanup(func() {
+		require.NoError(t, handlerflow.Analyzer.Flags.Set("trusted", ""))
+		require.NoError(t, handlerflow.Analyzer.Flags.Set("wrapped", ""))
+	})
 	var names []string
 	for _, a := range analyzers {
 		names = append(names, a.Name)
@@ -36,6 +42,8 @@ func TestPlugin(t *testing.T) {
 	assert.False(t, handlerflow.Trusted("example.com/renderer"))
 	assert.True(t, handlerflow.Trusted("github.com/apienvelope/apienvelope/envelope"))
 
+	assert.True(t, handlerflow.Wrapped("example.com/legacy/mail", nil))
+	assert.False(t, handlerflow.Wrapped("example.com/app", nil))
 }
 
 func TestPluginRejectsUnknownSettings(t *testing.T) {

@@ -3,6 +3,9 @@ package rawstatus_test
 import (
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
+	"github.com/apienvelope/apienvelope/analyzers/handlerflow"
 	"github.com/apienvelope/apienvelope/analyzers/rawstatus"
 	"github.com/apienvelope/apienvelope/internal/stdstub"
 )
@@ -14,4 +17,13 @@ import (
 func TestRawStatus(t *testing.T) {
 	stdstub.RunWithSuggestedFixes(t, rawstatus.Analyzer,
 		"rawstatus/calls", "rawstatus/flow", "rawstatus/types", "rawstatus/wrappers", "rawstatus/helpers", "rawstatus/suppress", "rawstatus/generated", "rawstatus/fix", "rawstatus/imports")
+}
+
+// TestWrapped checks that the handlers named by handlerflow's -wrapped flag
+// are not reported, and that the others are.
+func TestWrapped(t *testing.T) {
+	flag := handlerflow.Analyzer.Flags.Lookup("wrapped")
+	require.NoError(t, flag.Value.Set("rawstatus/wrapped/legacy,rawstatus/wrapped.Deliveries,rawstatus/wrapped.server.ServeHTTP,rawstatus/wrapped.Routes"))
+	t.Cleanup(func() { require.NoError(t, flag.Value.Set("")) })
+	stdstub.Run(t, rawstatus.Analyzer, "rawstatus/wrapped", "rawstatus/wrapped/legacy")
 }

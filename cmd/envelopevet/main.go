@@ -15,8 +15,10 @@
 // Standalone, it exits 3 when it reports a finding, 0 when there is none
 // and 1 on errors; go vet exits non-zero on findings. The flag
 // -handlerflow.trusted=path/a,path/b/... names packages whose writes are
-// trusted like the toolkit's own. "//envelopevet:allow <reason>" on a line,
-// the line above, or a function marks its raw writes as legitimate.
+// trusted like the toolkit's own, and
+// -handlerflow.wrapped=path/legacy/...,path.Func the legacy handlers that
+// run inside the Envelope wrapper. "//envelopevet:allow <reason>" on a
+// line, the line above, or a function marks its raw writes as legitimate.
 package main
 
 import (

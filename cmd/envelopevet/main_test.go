@@ -112,9 +112,16 @@ func TestEndToEnd(t *testing.T) {
 		assert.Contains(t, string(after), "\n\n\t\"github.com/apienvelope/apienvelope/envelope\"\n)", "the import in a group of its own")
 		assert.Equal(t, string(after), patch(t, string(before), diff))
 	})
-	t.Run("trusted packages flag is accepted by go vet", func(t *testing.T) {
-		code, _, stderr := run(t, dir, "go", "vet", "-vettool="+bin, "-handlerflow.trusted=example.com/fixture/...", "./clean")
+	t.Run("flags are accepted by go vet", func(t *testing.T) {
+		code, _, stderr := run(t, dir, "go", "vet", "-vettool="+bin,
+			"-handlerflow.trusted=example.com/fixture/...", "-handlerflow.wrapped=example.com/fixture/bad", "./clean")
 		assert.Zero(t, code, stderr)
+	})
+	t.Run("wrapped handlers are not reported", func(t *testing.T) {
+		code, _, stderr := run(t, dir, bin, "-handlerflow.wrapped=example.com/fixture/bad", "./...")
+		assert.Equal(t, 3, code, stderr)
+		assert.Equal(t, 1, strings.Count(stderr, "\n"), stderr)
+		assert.Contains(t, stderr, "registered for GET")
 	})
 }
 
