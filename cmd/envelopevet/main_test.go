@@ -125,6 +125,29 @@ func TestEndToEnd(t *testing.T) {
 	})
 }
 
+// TestHelp checks that -h says what the tool is, its analyzers and what
+// they check, before the generic flags of analysis drivers.
+func TestHelp(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the command")
+	}
+	code, stdout, stderr := run(t, t.TempDir(), envelopevet(t), "-h")
+	assert.Zero(t, code)
+	help := stdout + stderr
+	assert.True(t, strings.HasPrefix(help, "envelopevet checks that HTTP handlers answer through the apienvelope envelope"), help)
+	intro, _, found := strings.Cut(help, "Flags:")
+	require.True(t, found, help)
+	for _, want := range []string{
+		"rawstatus    report handlers that set the HTTP status themselves",
+		"rawwrite     report handlers that write the response body around the envelope",
+		"postonly     report routes registered for an HTTP method",
+		"handlerflow",
+		"-json packages          findings as JSON; exits 0, findings or not",
+	} {
+		assert.Contains(t, intro, want)
+	}
+}
+
 // patch applies a unified diff of one file to old, checking each hunk's
 // header against its lines: a wrong line count or start fails the test.
 func patch(t *testing.T, old, diff string) string {
