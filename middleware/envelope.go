@@ -14,10 +14,10 @@ import (
 // EnvelopeOptions configures Envelope. The zero value is ready to use.
 type EnvelopeOptions = envelope.Options
 
-// Envelope guarantees exactly one envelope per request (SPEC S7): it times
+// Envelope guarantees exactly one envelope per request (CONTRACT S7): it times
 // the request, collects its flags, and when the handler returns writes the
 // answer the handler gave through envelope.Success or envelope.Fail, or
-// else translates what the handler wrote itself (SPEC W1), or else answers
+// else translates what the handler wrote itself (CONTRACT W1), or else answers
 // success with null data. Existing handlers are wrapped unchanged.
 //
 // With opts.AccessLog set, every request gets an X-Request-Id header and

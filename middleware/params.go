@@ -10,11 +10,11 @@ import (
 // levels of nesting.
 type ParamsOptions = envelope.ParamsOptions
 
-// Params reads the request's parameters (SPEC R4) before the handler runs,
+// Params reads the request's parameters (CONTRACT R4) before the handler runs,
 // so that a bad body never reaches it: malformed JSON, a value that is not
 // an object, data after it, a body over the limit, an unsupported content
 // type, invalid UTF-8 or nesting too deep each get a parameter-error that
-// says what is wrong (SPEC R5). Handlers find the parameters with
+// says what is wrong (CONTRACT R5). Handlers find the parameters with
 // envelope.Decode or envelope.Params; typed actions do that themselves.
 // An action right after Params, inside the Envelope middleware, makes that
 // check itself as it decodes the parameters, in one pass over them
