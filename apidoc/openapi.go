@@ -290,7 +290,7 @@ func (r *renderer) envelopes(a *Action) *Schema {
 	return all
 }
 
-// statusOrder is the order of SPEC's table.
+// statusOrder is the order of CONTRACT.md's table.
 func statusOrder(s envelope.Status) int {
 	return slices.Index([]envelope.Status{
 		envelope.StatusSuccess, envelope.StatusParameterError, envelope.StatusValidationError,
@@ -370,7 +370,7 @@ func (r *renderer) unavailableEnvelope() string {
 	return name
 }
 
-// flagSchemas adds Flags, Paginated and Sorted (SPEC S4).
+// flagSchemas adds Flags, Paginated and Sorted (CONTRACT S4).
 func (r *renderer) flagSchemas() {
 	integer := func(doc string) *Schema { return &Schema{Type: "integer", Minimum: new(float64), Description: doc} }
 	r.schemas["Paginated"] = &Schema{Type: "object", Description: "The page a list is cut to.", Properties: []Property{

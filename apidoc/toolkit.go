@@ -28,7 +28,7 @@ var toolkitDescriptions = map[string]string{
 
 // ToolkitErrors returns the errors the toolkit itself can answer any action
 // with in the 200 answer: the parameter errors of reading the parameters
-// (SPEC R5), and HTTPSRequired where plain HTTP is refused or redirected.
+// (CONTRACT R5), and HTTPSRequired where plain HTTP is refused or redirected.
 func (api *API) ToolkitErrors() []Error {
 	var errs []Error
 	for _, code := range envelope.ToolkitParameterCodes() {

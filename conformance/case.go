@@ -20,8 +20,8 @@ type Case struct {
 	Area string `yaml:"-"`
 	// Name is unique within its area.
 	Name string `yaml:"name"`
-	// Rule is the SPEC rule the case checks, such as "R2"; failures of the
-	// case's own expectations are reported under it.
+	// Rule is the rule of CONTRACT.md the case checks, such as "R2";
+	// failures of the case's own expectations are reported under it.
 	Rule string `yaml:"rule"`
 	// Doc says, for people, what the case checks.
 	Doc string `yaml:"doc"`
@@ -36,8 +36,8 @@ type Case struct {
 	// Request is what is sent.
 	Request Request `yaml:"request"`
 	// Handler, when set, makes the case run Options.Wrap around a handler
-	// that behaves as described, instead of sending to the target (SPEC S7
-	// and W1). Such cases run only in-process.
+	// that behaves as described, instead of sending to the target
+	// (CONTRACT S7 and W1). Such cases run only in-process.
 	Handler *HandlerSpec `yaml:"handler"`
 	// Expect is what must come back.
 	Expect Expect `yaml:"expect"`
@@ -108,7 +108,7 @@ type BodyGen struct {
 	Repeat []string `yaml:"repeat"`
 }
 
-// HandlerSpec describes a plain net/http handler to wrap (SPEC W1, S7).
+// HandlerSpec describes a plain net/http handler to wrap (CONTRACT W1, S7).
 type HandlerSpec struct {
 	// Status is passed to WriteHeader when non-zero.
 	Status int `yaml:"status"`
@@ -131,7 +131,7 @@ type Expect struct {
 	HTTP int `yaml:"http"`
 	// Status lists the envelope statuses allowed.
 	Status oneOrMore `yaml:"status"`
-	// Code is the data.code SPEC fixes, such as UnknownAction.
+	// Code is the data.code CONTRACT.md fixes, such as UnknownAction.
 	Code string `yaml:"code"`
 	// ToolkitCode is the data.code this toolkit sends, checked only with
 	// Options.ToolkitCodes: other servers may use other codes.

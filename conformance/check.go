@@ -48,7 +48,7 @@ type parsed struct {
 }
 
 // statusHTTP maps every envelope status to the HTTP status that carries it
-// (SPEC's table).
+// (CONTRACT.md's table).
 var statusHTTP = map[string]int{
 	"success":               200,
 	"parameter-error":       200,
@@ -62,7 +62,7 @@ var statusHTTP = map[string]int{
 
 var camelCase = regexp.MustCompile(`^[A-Z][A-Za-z0-9]*$`)
 
-// checkGeneric checks what SPEC demands of every envelope (S1–S6). It
+// checkGeneric checks what CONTRACT.md demands of every envelope (S1–S6). It
 // returns the problems, each starting with the rule it breaks, and the
 // envelope when one could be read.
 func checkGeneric(resp *response, head bool) ([]string, *parsed) {
@@ -167,7 +167,7 @@ func parseEnvelope(body []byte) (*parsed, []string) {
 		if err := json.Unmarshal(raw, &env.status); err != nil {
 			p = append(p, "S2: status is not a string: "+string(raw))
 		} else if _, known := statusHTTP[env.status]; !known {
-			p = append(p, fmt.Sprintf("S2: status %q is not one of SPEC's statuses", env.status))
+			p = append(p, fmt.Sprintf("S2: status %q is not one of the contract's statuses", env.status))
 		}
 	}
 	if raw, ok := fields["time"]; ok {
@@ -391,8 +391,8 @@ func sinceSeconds(start time.Time) float64 {
 	return time.Since(start).Seconds()
 }
 
-// timeSlack covers the coarsest rounding SPEC mentions (2 decimals), which
-// may round a fast request up to 0.01.
+// timeSlack covers the coarsest rounding CONTRACT.md mentions (2
+// decimals), which may round a fast request up to 0.01.
 const timeSlack = 0.011
 
 // checkTime checks that "time" is seconds (S3): no more than the whole
@@ -408,8 +408,8 @@ func checkTime(raw json.RawMessage, elapsed time.Duration) string {
 	return ""
 }
 
-// checkFlags checks the shapes SPEC gives the pagination and sorting flags
-// (S4), where they are present.
+// checkFlags checks the shapes CONTRACT.md gives the pagination and sorting
+// flags (S4), where they are present.
 func checkFlags(raw json.RawMessage) []string {
 	var flags map[string]json.RawMessage
 	if json.Unmarshal(raw, &flags) != nil {

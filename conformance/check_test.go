@@ -70,7 +70,7 @@ func TestCheckGeneric(t *testing.T) {
 		{"no status", func() *response { return jsonResponse(200, `{"time":0.1,"flags":{},"data":null}`) }, `S2: "status" is missing`},
 		{"unknown status", func() *response {
 			return jsonResponse(200, `{"status":"ok","time":0.1,"flags":{},"data":null}`)
-		}, `S2: status "ok" is not one of SPEC's statuses`},
+		}, `S2: status "ok" is not one of the contract's statuses`},
 		{"status and HTTP disagree", func() *response {
 			return jsonResponse(500, `{"status":"error","time":0.1,"flags":{},"data":{"code":"X","message":"m"}}`)
 		}, `S2: status "error" must come with HTTP 200, not 500`},

@@ -20,7 +20,8 @@ import (
 	"github.com/apienvelope/apienvelope/middleware"
 )
 
-// Every rule of SPEC's Requests and Responses sections, and W1, has cases.
+// Every rule of CONTRACT.md's Requests and Responses sections, and W1, has
+// cases.
 func TestSuiteCoversEveryRule(t *testing.T) {
 	cases := conformance.Suite()
 	rules := map[string]int{}

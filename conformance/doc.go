@@ -1,5 +1,5 @@
 // Package conformance checks that an HTTP API keeps the envelope wire
-// contract of SPEC.md: HTTPS only (R2), POST only (R3), parameters as one
+// contract of CONTRACT.md: HTTPS only (R2), POST only (R3), parameters as one
 // JSON object (R4), parameter errors as envelopes (R5), and every answer one
 // envelope with the allowed statuses (S1–S7), also for wrapped handlers (W1).
 //

@@ -40,10 +40,10 @@ type Options struct {
 	Strict bool
 	// PlainHTTP is what the target answers plain HTTP with (R2): "308",
 	// "301", "redirect" (either), "reject" (200 error HTTPSRequired), or ""
-	// for anything SPEC allows.
+	// for anything CONTRACT.md allows.
 	PlainHTTP string
-	// ToolkitCodes also checks the data.code this toolkit uses where SPEC
-	// fixes none, such as MalformedJSON.
+	// ToolkitCodes also checks the data.code this toolkit uses where
+	// CONTRACT.md fixes none, such as MalformedJSON.
 	ToolkitCodes bool
 
 	// Maintenance switches the handler's maintenance mode, in-process
@@ -122,7 +122,7 @@ const (
 type Result struct {
 	// Case is the case's ID, area/name.
 	Case string `json:"case"`
-	// Rule is the SPEC rule the case checks.
+	// Rule is the rule of CONTRACT.md the case checks.
 	Rule string `json:"rule"`
 	// Outcome is pass, fail or skip.
 	Outcome Outcome `json:"outcome"`

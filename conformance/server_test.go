@@ -56,7 +56,7 @@ func refOptions(s *refServer) conformance.Options {
 	}
 }
 
-// refServer serves send/message the way SPEC says; its fields break it.
+// refServer serves send/message the way CONTRACT.md says; its fields break it.
 type refServer struct {
 	maintenance atomic.Bool
 	// trustAnyForwardedProto believes X-Forwarded-Proto from anyone (R2).

@@ -265,7 +265,7 @@ const contentSecurityPolicy = "default-src 'none'; style-src 'self'; script-src 
 // UnknownAction or MethodNotAllowed), so that what is not a page answers
 // as the API does.
 //
-//envelopevet:allow documentation pages are HTML files, served with GET outside the actions' prefix (SPEC D2)
+//envelopevet:allow documentation pages are HTML files, served with GET outside the actions' prefix (CONTRACT D2)
 func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p := strings.TrimPrefix(r.URL.Path, "/")
 	if !s.Has(p) || path.Clean("/"+p) != "/"+p && p != "" {

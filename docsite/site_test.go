@@ -177,7 +177,7 @@ func TestWelcomePage(t *testing.T) {
 		pos += i + len(p)
 	}
 
-	// Completed: every status of SPEC's table with its HTTP status, the
+	// Completed: every status of CONTRACT.md's table with its HTTP status, the
 	// API's host and prefix, and the toolkit's error codes.
 	for _, row := range []string{
 		"success 200", "parameter-error 200", "validation-error 200", "access-denied 200", "not-found 200",

@@ -126,7 +126,7 @@ type statusRow struct {
 	Status, HTTP, When string
 }
 
-// statuses is SPEC's table of statuses.
+// statuses is CONTRACT.md's table of statuses.
 var statuses = []statusRow{
 	{"success", "200", "the action completed; data is its result"},
 	{"parameter-error", "200", "the parameters are not valid: malformed JSON, a missing required parameter, a value of the wrong type"},

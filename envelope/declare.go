@@ -312,7 +312,7 @@ func declares(opts ActionOptions, e *Error) bool {
 }
 
 // ToolkitParameterCodes returns the codes of the parameter errors the
-// toolkit itself sends when it reads an action's parameters (SPEC R5).
+// toolkit itself sends when it reads an action's parameters (CONTRACT R5).
 // Every action can answer with them, so none needs to declare them.
 func ToolkitParameterCodes() []string { return slices.Clone(toolkitParameterCodes) }
 

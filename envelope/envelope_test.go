@@ -24,7 +24,7 @@ type wire struct {
 	RawData json.RawMessage
 }
 
-// readEnvelope checks what every envelope must be (SPEC S1) and decodes it.
+// readEnvelope checks what every envelope must be (CONTRACT S1) and decodes it.
 func readEnvelope(t *testing.T, rec *httptest.ResponseRecorder) wire {
 	t.Helper()
 	body := rec.Body.Bytes()

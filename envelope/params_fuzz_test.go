@@ -34,7 +34,7 @@ func readAs(t *testing.T, contentType string, body []byte) ([]byte, string) {
 }
 
 // FuzzFormParamsAgreeWithJSON checks the form path of the parameter
-// reader (SPEC R4) against its JSON path: the same parameters sent as a
+// reader (CONTRACT R4) against its JSON path: the same parameters sent as a
 // JSON body, as the "params" field of a urlencoded form and as the "params"
 // field of a multipart form, beside another field, are accepted alike, as
 // the same bytes, or refused alike, with the same code. The query string

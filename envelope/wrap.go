@@ -20,7 +20,7 @@ var errCaptureTooLarge = errors.New("envelope: the wrapped handler's response is
 // maxMessageBytes bounds an error message taken from a wrapped handler's body.
 const maxMessageBytes = 1024
 
-// translate turns what a wrapped handler wrote into an answer (SPEC W1).
+// translate turns what a wrapped handler wrote into an answer (CONTRACT W1).
 func (ex *exchange) translate() answer {
 	if ex.overflow {
 		return answer{err: internalError(errCaptureTooLarge)}

@@ -60,7 +60,7 @@ func (d *docs) serves(name string) bool {
 
 // ServeHTTP serves a document or a page, with GET and HEAD.
 //
-//envelopevet:allow the OpenAPI document is a file read by tools, served as it is outside the action prefix (SPEC D2)
+//envelopevet:allow the OpenAPI document is a file read by tools, served as it is outside the action prefix (CONTRACT D2)
 func (d *docs) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	d.build()
 	if d.err != nil {

@@ -46,7 +46,7 @@ func (a answer) dataCode(t *testing.T) string {
 }
 
 // roundTrip sends a request with a real client and checks the envelope's
-// shape on the wire (SPEC S1).
+// shape on the wire (CONTRACT S1).
 func roundTrip(t *testing.T, client *http.Client, req *http.Request) answer {
 	t.Helper()
 	resp, err := client.Do(req)

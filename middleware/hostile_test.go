@@ -29,7 +29,7 @@ import (
 	"github.com/apienvelope/apienvelope/middleware"
 )
 
-// whole is one envelope read off the wire, checked against SPEC S1, S2,
+// whole is one envelope read off the wire, checked against CONTRACT S1, S2,
 // S5 and S6 by parseWhole.
 type whole struct {
 	Code    int

@@ -50,7 +50,7 @@ type HTTPSOptions struct {
 	HSTSPreload bool
 }
 
-// RequireHTTPS keeps plain HTTP away from the handler (SPEC R2): such a
+// RequireHTTPS keeps plain HTTP away from the handler (CONTRACT R2): such a
 // request runs no handler and its body is not read. It is redirected to
 // https:// with the same path and query, or, in Reject mode, answered with
 // status error, code HTTPSRequired. The redirect is the one answer of the
@@ -96,7 +96,7 @@ func RequireHTTPS(opts HTTPSOptions) Middleware {
 			if !opts.Reject {
 				if location, ok := redirectLocation(r, opts.Host, port); ok {
 					w.Header().Set("Location", location)
-					w.WriteHeader(status) //envelopevet:allow SPEC R2: plain HTTP gets a bodyless redirect to HTTPS, not an envelope
+					w.WriteHeader(status) //envelopevet:allow CONTRACT R2: plain HTTP gets a bodyless redirect to HTTPS, not an envelope
 					return
 				}
 			}

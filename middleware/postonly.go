@@ -11,7 +11,7 @@ import (
 )
 
 // allowedMethods is the Allow header of every MethodNotAllowed answer
-// (SPEC R3).
+// (CONTRACT R3).
 const allowedMethods = "POST, OPTIONS"
 
 // PostOnlyOptions configures PostOnly. The zero value allows no
@@ -40,7 +40,7 @@ type CORSOptions struct {
 	AllowCredentials bool
 }
 
-// PostOnly lets only POST requests through to the handler (SPEC R3). Any
+// PostOnly lets only POST requests through to the handler (CONTRACT R3). Any
 // other method gets status error, code MethodNotAllowed, and the header
 // Allow: POST, OPTIONS; the handler does not run.
 //

@@ -22,10 +22,10 @@ type RecoverOptions struct {
 	OnPanic func(r *http.Request, v any, stack []byte)
 }
 
-// Recover turns a panic in the handler into the 500 envelope (SPEC S7). The
-// panic's value and stack go to the log and OnPanic, and into the envelope
-// as its message and "stack" attribute; the envelope writer shows them only
-// when EnvelopeOptions.Development is set.
+// Recover turns a panic in the handler into the 500 envelope (CONTRACT
+// S7). The panic's value and stack go to the log and OnPanic, and into the
+// envelope as its message and "stack" attribute; the envelope writer shows
+// them only when EnvelopeOptions.Development is set.
 //
 // A panic with http.ErrAbortHandler is passed on: it means the handler wants
 // the connection dropped, not answered.

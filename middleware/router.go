@@ -57,11 +57,11 @@ type DocsOptions struct {
 	Contact string
 }
 
-// Router serves actions at /<prefix>/<version>/<controller>/<action> (SPEC
-// R1), on httprouter, with every answer in an envelope: an unknown action
-// gets status error, code UnknownAction; a method other than POST gets
-// MethodNotAllowed, or the CORS preflight answer (see PostOnly); a panic
-// gets the 500 envelope. Paths are taken as they come: a trailing slash or
+// Router serves actions at /<prefix>/<version>/<controller>/<action>
+// (CONTRACT R1), on httprouter, with every answer in an envelope: an
+// unknown action gets status error, code UnknownAction; a method other than
+// POST gets MethodNotAllowed, or the CORS preflight answer (see PostOnly); a
+// panic gets the 500 envelope. Paths are taken as they come: a trailing slash or
 // different case is an unknown action, never a redirect.
 //
 // Every request goes through, outermost first: RequireHTTPS (when

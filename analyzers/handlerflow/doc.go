@@ -38,7 +38,16 @@
 //     function's Fact either, so marking an envelope-like writer once
 //     clears every caller;
 //   - writes in generated files and in _test.go files (fake servers in
-//     tests answer like the APIs they imitate); their facts are kept.
+//     tests answer like the APIs they imitate); their facts are kept;
+//   - writes in the handlers of the packages and functions named by the
+//     -wrapped flag: legacy handlers registered inside the Envelope
+//     wrapper, which turns what they write into envelopes; their facts are
+//     kept.
+//
+// [Result.Sole] tells the suggested fixes of rawstatus and rawwrite
+// whether a finding makes the handler's whole answer: nothing else may set
+// a status on, write a body to, or answer through the same writer before or
+// after it on any path of the handler's control-flow graph.
 //
 // The Analyzer's only diagnostics are "//envelopevet:allow" comments that
 // give no reason: such a comment suppresses nothing.

@@ -30,6 +30,8 @@ type unit struct {
 	results []ast.Expr     // expressions returned by fn itself
 	named   []types.Object // fn's named results
 	calls   []site         // calls, for sinks
+	owners  []ast.Node     // per source bit, the function whose parameter it is
+	events  []event        // calls that may answer through a writer, for Result.Sole
 
 	taint map[types.Object]sources
 }
@@ -104,7 +106,7 @@ func (e *engine) newUnit(file *ast.File, root ast.Node) *unit {
 	info := e.pass.TypesInfo
 	u := &unit{root: root, file: file, initial: map[types.Object]sources{}}
 	next := 0
-	addSource := func(v *types.Var, name string, writer bool) {
+	addSource := func(owner ast.Node, v *types.Var, name string, writer bool) {
 		if next >= 64 {
 			return
 		}
@@ -117,6 +119,7 @@ func (e *engine) newUnit(file *ast.File, root ast.Node) *unit {
 			u.writers |= bit
 		}
 		u.names = append(u.names, slotName(name, len(u.names)))
+		u.owners = append(u.owners, owner)
 	}
 	if decl, ok := root.(*ast.FuncDecl); ok {
 		fn, _ := info.Defs[decl.Name].(*types.Func)
@@ -126,11 +129,11 @@ func (e *engine) newUnit(file *ast.File, root ast.Node) *unit {
 		u.fn = fn
 		sig := fn.Type().(*types.Signature)
 		if recv := sig.Recv(); recv != nil {
-			addSource(recv, recv.Name(), false)
+			addSource(root, recv, recv.Name(), false)
 		}
 		for i := range sig.Params().Len() {
 			p := sig.Params().At(i)
-			addSource(p, p.Name(), IsWriter(p.Type()))
+			addSource(root, p, p.Name(), IsWriter(p.Type()))
 		}
 		u.nslots = next
 		if res := sig.Results(); res != nil {
@@ -152,7 +155,7 @@ func (e *engine) newUnit(file *ast.File, root ast.Node) *unit {
 		}
 		for i := range sig.Params().Len() {
 			if p := sig.Params().At(i); IsWriter(p.Type()) {
-				addSource(p, p.Name(), true)
+				addSource(lit, p, p.Name(), true)
 			}
 		}
 		return true

@@ -38,28 +38,58 @@ var Analyzer = &analysis.Analyzer{
 	ResultType: reflect.TypeFor[*Result](),
 }
 
-// trustedFlag lists, comma-separated, the extra trusted packages; a path
-// ending in "/..." trusts every package under it.
-var trustedFlag string
+// The flags: comma-separated lists. trusted names packages whose writes
+// are trusted like the envelope API; wrapped names packages and functions
+// whose handlers are wrapped legacy code. A path ending in "/..." names
+// every package under it.
+var trustedFlag, wrappedFlag string
 
 func init() {
 	Analyzer.Flags.StringVar(&trustedFlag, "trusted", "",
 		"comma-separated import paths whose writes are trusted like the envelope API (path/... for a tree)")
+	Analyzer.Flags.StringVar(&wrappedFlag, "wrapped", "",
+		"comma-separated packages (path, path/...) and functions (path.Func, path.Type.Method) whose handlers run inside the Envelope wrapper: their raw writes are not reported")
 }
 
 // Trusted reports whether calls into the package at path are trusted, as the
 // toolkit's packages and those given to -trusted are.
 func Trusted(path string) bool {
-	if path == Module || strings.HasPrefix(path, Module+"/") {
-		return true
+	return path == Module || strings.HasPrefix(path, Module+"/") || listed(trustedFlag, path, "")
+}
+
+// Wrapped reports whether the handlers of fn, a function or method of the
+// package at path (nil for a function literal outside any function), were
+// named by -wrapped: legacy handlers that run inside the Envelope wrapper,
+// which turns what they write into envelopes (CONTRACT W1). Their raw
+// writes are not reported; they still make the facts of fn, so new code
+// that calls a legacy helper is still reported.
+func Wrapped(path string, fn *types.Func) bool {
+	name := ""
+	if fn != nil {
+		name = fn.Name()
+		if recv := fn.Type().(*types.Signature).Recv(); recv != nil {
+			t := recv.Type()
+			if ptr, ok := t.(*types.Pointer); ok {
+				t = ptr.Elem()
+			}
+			if named, ok := types.Unalias(t).(*types.Named); ok {
+				name = named.Obj().Name() + "." + name
+			}
+		}
 	}
-	for p := range strings.SplitSeq(trustedFlag, ",") {
+	return listed(wrappedFlag, path, name)
+}
+
+// listed reports whether list names the package at path, or, when name is
+// not empty, its function name as path.name.
+func listed(list, path, name string) bool {
+	for p := range strings.SplitSeq(list, ",") {
 		p = strings.TrimSpace(p)
 		if tree, ok := strings.CutSuffix(p, "/..."); ok {
 			if path == tree || strings.HasPrefix(path, tree+"/") {
 				return true
 			}
-		} else if p != "" && p == path {
+		} else if p != "" && (p == path || name != "" && p == path+"."+name) {
 			return true
 		}
 	}
@@ -70,6 +100,9 @@ func Trusted(path string) bool {
 // source order.
 type Result struct {
 	Findings []Finding
+
+	info   *types.Info
+	graphs map[ast.Node]*graph // control-flow graphs, for Sole
 }
 
 // A Finding is a call in a request handler that sets a
@@ -88,6 +121,9 @@ type Finding struct {
 	Request *types.Var
 	// File is the file of Node.
 	File *ast.File
+
+	unit    *unit
+	writers sources // the handler's writers the call writes to
 }
 
 func run(pass *analysis.Pass) (any, error) {
@@ -156,17 +192,22 @@ func run(pass *analysis.Pass) (any, error) {
 		}
 	}
 
-	res := &Result{}
+	res := &Result{info: pass.TypesInfo}
 	for i, u := range units {
 		if u.writers == 0 || ast.IsGenerated(u.file) ||
-			strings.HasSuffix(pass.Fset.File(u.file.Pos()).Name(), "_test.go") {
+			strings.HasSuffix(pass.Fset.File(u.file.Pos()).Name(), "_test.go") ||
+			Wrapped(pass.Pkg.Path(), u.fn) {
 			continue
 		}
+		n := len(res.Findings)
 		for _, k := range sinks[i] {
 			if (k.status|k.body)&u.writers == 0 || allowed(k) {
 				continue
 			}
 			res.Findings = append(res.Findings, u.finding(e, k))
+		}
+		if len(res.Findings) > n {
+			u.collectEvents(e)
 		}
 	}
 	return res, nil
@@ -181,6 +222,9 @@ func (u *unit) finding(e *engine, k sink) Finding {
 		Status: k.status&u.writers != 0,
 		Body:   k.body&u.writers != 0,
 		File:   u.file,
+
+		unit:    u,
+		writers: (k.status | k.body) & u.writers,
 	}
 	for _, arg := range k.written {
 		if u.eval(e, arg.expr)&u.writers != 0 {

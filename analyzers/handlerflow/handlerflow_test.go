@@ -1,23 +1,15 @@
 package handlerflow_test
 
 import (
-	"path/filepath"
 	"testing"
 
-	"golang.org/x/tools/go/analysis/analysistest"
-
 	"github.com/apienvelope/apienvelope/analyzers/handlerflow"
+	"github.com/apienvelope/apienvelope/internal/stdstub"
 )
 
-func testdata(t *testing.T) string {
-	dir, err := filepath.Abs(filepath.Join("..", "..", "testdata"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
+// TestFacts loads the fixtures with the stubs of the standard library, or
+// the real one with ENVELOPEVET_STDLIB=1 (see internal/stdstub).
 func TestFacts(t *testing.T) {
-	analysistest.Run(t, testdata(t), handlerflow.Analyzer,
+	stdstub.Run(t, handlerflow.Analyzer,
 		"render", "helpers/inner", "helpers/outer", "handlerflow/facts", "handlerflow/allow")
 }

@@ -22,6 +22,11 @@
 //	        description: handlers answer through the apienvelope envelope
 //	        settings:
 //	          trusted: [example.com/yourapi/render]
+//	          wrapped: [example.com/yourapi/legacy/...]
+//
+// golangci-lint names the analyzer before each message ("rawstatus:
+// w.WriteHeader sets the HTTP status of w; ..."); the messages do not name
+// it themselves, as go vet's do not.
 package plugin
 
 import (
@@ -48,6 +53,10 @@ type Settings struct {
 	// Trusted lists extra import paths whose writes are trusted like the
 	// envelope API; "path/..." trusts a tree.
 	Trusted []string `json:"trusted"`
+	// Wrapped lists packages ("path", "path/...") and functions
+	// ("path.Func", "path.Type.Method") whose handlers run inside the
+	// Envelope wrapper, as handlerflow's -wrapped flag does.
+	Wrapped []string `json:"wrapped"`
 }
 
 // Plugin is the golangci-lint plugin of envelopevet.
@@ -68,6 +77,9 @@ func New(settings any) (register.LinterPlugin, error) {
 // which reports suppression comments that give no reason.
 func (p *Plugin) BuildAnalyzers() ([]*analysis.Analyzer, error) {
 	if err := handlerflow.Analyzer.Flags.Set("trusted", strings.Join(p.settings.Trusted, ",")); err != nil {
+		return nil, err
+	}
+	if err := handlerflow.Analyzer.Flags.Set("wrapped", strings.Join(p.settings.Wrapped, ",")); err != nil {
 		return nil, err
 	}
 	return []*analysis.Analyzer{handlerflow.Analyzer, rawstatus.Analyzer, rawwrite.Analyzer, postonly.Analyzer}, nil

@@ -1,17 +1,14 @@
 package postonly_test
 
 import (
-	"path/filepath"
 	"testing"
 
-	"github.com/stretchr/testify/require"
-	"golang.org/x/tools/go/analysis/analysistest"
-
 	"github.com/apienvelope/apienvelope/analyzers/postonly"
+	"github.com/apienvelope/apienvelope/internal/stdstub"
 )
 
+// TestPostOnly loads the fixtures with the stubs of the standard library,
+// or the real one with ENVELOPEVET_STDLIB=1 (see internal/stdstub).
 func TestPostOnly(t *testing.T) {
-	dir, err := filepath.Abs(filepath.Join("..", "..", "testdata"))
-	require.NoError(t, err)
-	analysistest.Run(t, dir, postonly.Analyzer, "postonly/httprouter", "postonly/servemux")
+	stdstub.Run(t, postonly.Analyzer, "postonly/httprouter", "postonly/servemux")
 }

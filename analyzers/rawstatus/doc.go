@@ -24,6 +24,15 @@
 // Which functions set a status is computed from their code by the
 // handlerflow analyzer, across packages. A call that sets the status and
 // writes a body, like http.Error, is reported here only, not by rawwrite.
-// For http.Error with a constant code and http.NotFound in a handler that
-// has its *http.Request, a suggested fix rewrites the call to envelope.Fail.
+//
+// A suggested fix never changes what the handler answers: it writes the
+// envelope that the Envelope wrapper makes of the same answer (CONTRACT W1),
+// and only when the answer is known statically and is the handler's whole
+// answer (see handlerflow's Result.Sole). http.Error with a constant 4xx
+// code, http.NotFound, and w.WriteHeader with a constant 4xx code directly
+// followed by a text body become envelope.Fail with the wrapper's error;
+// w.WriteHeader with a 2xx code directly followed by
+// json.NewEncoder(w).Encode(v) becomes envelope.Success(w, r, v). An error
+// status followed by a JSON body gets no fix: the wrapper takes its message
+// from the JSON at run time.
 package rawstatus

@@ -6,6 +6,7 @@ import (
 	"go/constant"
 	"go/types"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
@@ -46,8 +47,8 @@ func run(pass *analysis.Pass) (any, error) {
 		pass.Report(analysis.Diagnostic{
 			Pos:            f.Node.Pos(),
 			End:            f.Node.End(),
-			Message:        fmt.Sprintf("raw status: %s sets the HTTP status of %s; %s", f.CalleeName(), f.WriterName(), advice(f.Callee)),
-			SuggestedFixes: fix(pass, f),
+			Message:        fmt.Sprintf("%s sets the HTTP status of %s; %s", f.CalleeName(), f.WriterName(), advice(f.Callee)),
+			SuggestedFixes: fix(pass, flow, f),
 		})
 	}
 	return nil, nil
@@ -70,68 +71,122 @@ func advice(callee *types.Func) string {
 	return "answer with envelope.Success(w, r, data) or envelope.Fail(w, r, err), which always send 200"
 }
 
-// fix rewrites http.Error(w, msg, code) with a constant code, and
-// http.NotFound(w, r), into envelope.Fail when the call is a statement of
-// a handler that has its request.
-func fix(pass *analysis.Pass, f handlerflow.Finding) []analysis.SuggestedFix {
+// fix offers to replace an answer whose status and body are known
+// statically with the envelope the Envelope wrapper would make of it
+// (CONTRACT W1), when it is the whole answer of the handler (see
+// handlerflow's Result.Sole): http.Error(w, msg, code) with a constant 4xx
+// code, http.NotFound(w, r), and w.WriteHeader(code) followed directly by
+// a write of the body (text with a 4xx code, json.NewEncoder(w).Encode(v)
+// with a 2xx one). The handler must have its request.
+func fix(pass *analysis.Pass, flow *handlerflow.Result, f handlerflow.Finding) []analysis.SuggestedFix {
 	call, ok := f.Node.(*ast.CallExpr)
-	if !ok || f.Callee.Pkg() == nil || f.Callee.Pkg().Path() != "net/http" || !envelopefix.IsStatement(f.File, call) {
+	if !ok || f.Request == nil {
 		return nil
 	}
-	var w, r, errExpr string
-	name, imports := envelopefix.Import(f.File)
-	switch f.Callee.Name() {
-	case "Error":
-		if f.Request == nil || len(call.Args) != 3 {
-			return nil
-		}
-		value := pass.TypesInfo.Types[call.Args[2]].Value
-		if value == nil || value.Kind() != constant.Int {
-			return nil
-		}
-		code, ok := constant.Int64Val(value)
+	stmt, list, i := envelopefix.Statement(f.File, call)
+	if stmt == nil {
+		return nil
+	}
+	name, imports := envelopefix.Import(pass, f.File)
+	r := f.Request.Name()
+	var answer string
+	edits := imports
+	switch {
+	case isHTTP(f.Callee, "Error") && len(call.Args) == 3:
+		code, ok := constInt(pass, call.Args[2])
 		msg, okMsg := envelopefix.Source(pass, call.Args[1])
-		if !ok || !okMsg || http.StatusText(int(code)) == "" {
+		if !ok || !okMsg || !flow.Sole(f) {
 			return nil
 		}
-		errExpr = constructor(name, int(code), msg)
-		r = f.Request.Name()
-	case "NotFound":
-		if len(call.Args) != 2 {
+		answer = fail(pass, name, call.Args[0], r, code, msg)
+	case isHTTP(f.Callee, "NotFound") && len(call.Args) == 2:
+		if !flow.Sole(f) {
 			return nil
 		}
-		r, ok = envelopefix.Source(pass, call.Args[1])
-		if !ok {
+		answer = fail(pass, name, call.Args[0], r, http.StatusNotFound, strconv.Quote("404 page not found"))
+	case f.Callee.Name() == "WriteHeader" && f.Writer != nil && len(call.Args) == 1 && i+1 < len(list):
+		code, ok := constInt(pass, call.Args[0])
+		body, okBody := bodyOf(flow, list[i+1])
+		if !ok || !okBody || !flow.Sole(f, body) {
 			return nil
 		}
-		errExpr = fmt.Sprintf("%s.NotFound(%q, %q)", name, "NotFound", "Not found")
-	default:
+		answer = withBody(pass, name, f.Writer, r, code, body)
+		del, ok := envelopefix.DeleteLine(pass, list[i+1])
+		if answer == "" || !ok {
+			return nil
+		}
+		edits = append(edits, del)
+	}
+	if answer == "" {
 		return nil
 	}
-	w, ok = envelopefix.Source(pass, call.Args[0])
-	if !ok {
-		return nil
+	edits = append([]analysis.TextEdit{{Pos: call.Pos(), End: call.End(), NewText: []byte(answer)}}, edits...)
+	verb := "Fail"
+	if strings.HasPrefix(answer, name+".Success(") {
+		verb = "Success"
 	}
-	edits := append([]analysis.TextEdit{{
-		Pos:     call.Pos(),
-		End:     call.End(),
-		NewText: fmt.Appendf(nil, "%s.Fail(%s, %s, %s)", name, w, r, errExpr),
-	}}, imports...)
-	return []analysis.SuggestedFix{{Message: "Answer with " + name + ".Fail", TextEdits: edits}}
+	return []analysis.SuggestedFix{{Message: "Answer with " + name + "." + verb, TextEdits: edits}}
 }
 
-// constructor returns the envelope error for an HTTP error code, with the
-// status text in CamelCase as its code: 404 becomes
-// envelope.NotFound("NotFound", msg).
-func constructor(pkg string, code int, msg string) string {
-	errCode := strings.ReplaceAll(strings.ReplaceAll(http.StatusText(code), " ", ""), "-", "")
-	switch code {
-	case http.StatusNotFound:
-		return fmt.Sprintf("%s.NotFound(%q, %s)", pkg, errCode, msg)
-	case http.StatusUnauthorized, http.StatusForbidden:
-		return fmt.Sprintf("%s.AccessDenied(%q, %s)", pkg, errCode, msg)
-	case http.StatusBadRequest, http.StatusUnprocessableEntity:
-		return fmt.Sprintf("%s.ParameterError(%q, \"\", %s)", pkg, errCode, msg)
+// bodyOf returns the finding of stmt when it is a call that writes a body
+// and sets no status.
+func bodyOf(flow *handlerflow.Result, stmt ast.Stmt) (handlerflow.Finding, bool) {
+	expr, ok := stmt.(*ast.ExprStmt)
+	if !ok {
+		return handlerflow.Finding{}, false
 	}
-	return fmt.Sprintf("%s.NewError(%q, %s)", pkg, errCode, msg)
+	for _, g := range flow.Findings {
+		if g.Node == expr.X && g.Body && !g.Status {
+			return g, true
+		}
+	}
+	return handlerflow.Finding{}, false
+}
+
+// withBody returns the envelope call for w.WriteHeader(code) followed by
+// the body written by body, or "".
+func withBody(pass *analysis.Pass, pkg string, w ast.Expr, r string, code int, body handlerflow.Finding) string {
+	call := body.Node.(*ast.CallExpr)
+	if _, v, ok := envelopefix.Encoded(pass, call); ok {
+		if code < 200 || code >= 300 {
+			// The wrapper takes the message of a JSON error body from
+			// its "message" or "error" member, known only at run time.
+			return ""
+		}
+		wSrc, okW := envelopefix.Source(pass, w)
+		vSrc, okV := envelopefix.Source(pass, v)
+		if !okW || !okV {
+			return ""
+		}
+		return fmt.Sprintf("%s.Success(%s, %s, %s)", pkg, wSrc, r, vSrc)
+	}
+	msg, ok := envelopefix.Text(pass, call)
+	if !ok {
+		return ""
+	}
+	return fail(pass, pkg, w, r, code, msg)
+}
+
+// fail returns envelope.Fail(w, r, err) for an error answer with status
+// code and message msg, or "".
+func fail(pass *analysis.Pass, pkg string, w ast.Expr, r string, code int, msg string) string {
+	wSrc, ok := envelopefix.Source(pass, w)
+	failure := envelopefix.Failure(pkg, code, msg)
+	if !ok || failure == "" || msg == `""` {
+		return ""
+	}
+	return fmt.Sprintf("%s.Fail(%s, %s, %s)", pkg, wSrc, r, failure)
+}
+
+func isHTTP(fn *types.Func, name string) bool {
+	return fn.Pkg() != nil && fn.Pkg().Path() == "net/http" && fn.Name() == name
+}
+
+func constInt(pass *analysis.Pass, x ast.Expr) (int, bool) {
+	value := pass.TypesInfo.Types[x].Value
+	if value == nil || value.Kind() != constant.Int {
+		return 0, false
+	}
+	code, ok := constant.Int64Val(value)
+	return int(code), ok
 }

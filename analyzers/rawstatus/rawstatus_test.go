@@ -1,25 +1,29 @@
 package rawstatus_test
 
 import (
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
-	"golang.org/x/tools/go/analysis/analysistest"
 
+	"github.com/apienvelope/apienvelope/analyzers/handlerflow"
 	"github.com/apienvelope/apienvelope/analyzers/rawstatus"
+	"github.com/apienvelope/apienvelope/internal/stdstub"
 )
 
-func testdata(t *testing.T) string {
-	dir, err := filepath.Abs(filepath.Join("..", "..", "testdata"))
-	require.NoError(t, err)
-	return dir
+// TestRawStatus checks the diagnostics of every scenario, and the suggested
+// fixes against the .golden files. It loads the fixtures with the stubs of
+// the standard library, or the real one with ENVELOPEVET_STDLIB=1 (see
+// internal/stdstub).
+func TestRawStatus(t *testing.T) {
+	stdstub.RunWithSuggestedFixes(t, rawstatus.Analyzer,
+		"rawstatus/calls", "rawstatus/flow", "rawstatus/types", "rawstatus/wrappers", "rawstatus/helpers", "rawstatus/suppress", "rawstatus/generated", "rawstatus/fix", "rawstatus/imports")
 }
 
-// TestRawStatus checks the diagnostics of every scenario, and the suggested
-// fixes against the .golden files, in one load of the fixtures: loading
-// net/http and its dependencies from source is most of the cost.
-func TestRawStatus(t *testing.T) {
-	analysistest.RunWithSuggestedFixes(t, testdata(t), rawstatus.Analyzer,
-		"rawstatus/calls", "rawstatus/flow", "rawstatus/types", "rawstatus/wrappers", "rawstatus/helpers", "rawstatus/suppress", "rawstatus/generated", "rawstatus/fix")
+// TestWrapped checks that the handlers named by handlerflow's -wrapped flag
+// are not reported, and that the others are.
+func TestWrapped(t *testing.T) {
+	flag := handlerflow.Analyzer.Flags.Lookup("wrapped")
+	require.NoError(t, flag.Value.Set("rawstatus/wrapped/legacy,rawstatus/wrapped.Deliveries,rawstatus/wrapped.server.ServeHTTP,rawstatus/wrapped.Routes"))
+	t.Cleanup(func() { require.NoError(t, flag.Value.Set("")) })
+	stdstub.Run(t, rawstatus.Analyzer, "rawstatus/wrapped", "rawstatus/wrapped/legacy")
 }

@@ -27,5 +27,7 @@
 // analyzer, across packages: json.NewEncoder(w) is known to return a value
 // carrying w, and Encode to write to it. Calls that also set a status are
 // left to rawstatus. A statement json.NewEncoder(w).Encode(v) in a handler
-// that has its *http.Request gets a suggested fix to envelope.Success.
+// that has its *http.Request gets a suggested fix to envelope.Success(w, r,
+// v) when it is the handler's whole answer (see handlerflow's Result.Sole):
+// after a status set on any path before it, the answer is not a success.
 package rawwrite

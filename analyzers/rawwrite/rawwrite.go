@@ -3,10 +3,8 @@ package rawwrite
 import (
 	"fmt"
 	"go/ast"
-	"go/types"
 
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/types/typeutil"
 
 	"github.com/apienvelope/apienvelope/analyzers/handlerflow"
 	"github.com/apienvelope/apienvelope/analyzers/internal/envelopefix"
@@ -45,46 +43,40 @@ func run(pass *analysis.Pass) (any, error) {
 		pass.Report(analysis.Diagnostic{
 			Pos: f.Node.Pos(),
 			End: f.Node.End(),
-			Message: fmt.Sprintf("raw write: %s writes the body of %s around the envelope; answer with envelope.Success(w, r, data) or envelope.Fail(w, r, err)",
+			Message: fmt.Sprintf("%s writes the body of %s around the envelope; answer with envelope.Success(w, r, data) or envelope.Fail(w, r, err)",
 				f.CalleeName(), f.WriterName()),
-			SuggestedFixes: fix(pass, f),
+			SuggestedFixes: fix(pass, flow, f),
 		})
 	}
 	return nil, nil
 }
 
 // fix rewrites the statement json.NewEncoder(w).Encode(v) into
-// envelope.Success(w, r, v).
-func fix(pass *analysis.Pass, f handlerflow.Finding) []analysis.SuggestedFix {
+// envelope.Success(w, r, v) when it is the whole answer of the handler (see
+// handlerflow's Result.Sole): the Envelope wrapper sends such a body, with
+// no status set, as a success with v as its data (CONTRACT W1).
+func fix(pass *analysis.Pass, flow *handlerflow.Result, f handlerflow.Finding) []analysis.SuggestedFix {
 	call, ok := f.Node.(*ast.CallExpr)
-	if !ok || f.Request == nil || len(call.Args) != 1 || !isFunc(f.Callee.Pkg(), "encoding/json") || f.Callee.Name() != "Encode" {
+	if !ok || f.Request == nil {
 		return nil
 	}
-	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	w, v, ok := envelopefix.Encoded(pass, call)
 	if !ok {
 		return nil
 	}
-	encoder, ok := ast.Unparen(sel.X).(*ast.CallExpr)
-	if !ok || len(encoder.Args) != 1 || !envelopefix.IsStatement(f.File, call) {
+	if stmt, _, _ := envelopefix.Statement(f.File, call); stmt == nil || !flow.Sole(f) {
 		return nil
 	}
-	if fn := typeutil.StaticCallee(pass.TypesInfo, encoder); fn == nil || fn.Name() != "NewEncoder" || !isFunc(fn.Pkg(), "encoding/json") {
-		return nil
-	}
-	w, okW := envelopefix.Source(pass, encoder.Args[0])
-	v, okV := envelopefix.Source(pass, call.Args[0])
+	wSrc, okW := envelopefix.Source(pass, w)
+	vSrc, okV := envelopefix.Source(pass, v)
 	if !okW || !okV {
 		return nil
 	}
-	name, imports := envelopefix.Import(f.File)
+	name, imports := envelopefix.Import(pass, f.File)
 	edits := append([]analysis.TextEdit{{
 		Pos:     call.Pos(),
 		End:     call.End(),
-		NewText: fmt.Appendf(nil, "%s.Success(%s, %s, %s)", name, w, f.Request.Name(), v),
+		NewText: fmt.Appendf(nil, "%s.Success(%s, %s, %s)", name, wSrc, f.Request.Name(), vSrc),
 	}}, imports...)
 	return []analysis.SuggestedFix{{Message: "Answer with " + name + ".Success", TextEdits: edits}}
-}
-
-func isFunc(pkg *types.Package, path string) bool {
-	return pkg != nil && pkg.Path() == path
 }

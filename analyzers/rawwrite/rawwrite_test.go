@@ -1,25 +1,17 @@
 package rawwrite_test
 
 import (
-	"path/filepath"
 	"testing"
 
-	"github.com/stretchr/testify/require"
-	"golang.org/x/tools/go/analysis/analysistest"
-
 	"github.com/apienvelope/apienvelope/analyzers/rawwrite"
+	"github.com/apienvelope/apienvelope/internal/stdstub"
 )
 
-func testdata(t *testing.T) string {
-	dir, err := filepath.Abs(filepath.Join("..", "..", "testdata"))
-	require.NoError(t, err)
-	return dir
-}
-
 // TestRawWrite checks the diagnostics of every scenario, and the suggested
-// fixes against the .golden files, in one load of the fixtures: loading
-// net/http and its dependencies from source is most of the cost.
+// fixes against the .golden files. It loads the fixtures with the stubs of
+// the standard library, or the real one with ENVELOPEVET_STDLIB=1 (see
+// internal/stdstub).
 func TestRawWrite(t *testing.T) {
-	analysistest.RunWithSuggestedFixes(t, testdata(t), rawwrite.Analyzer,
+	stdstub.RunWithSuggestedFixes(t, rawwrite.Analyzer,
 		"rawwrite/calls", "rawwrite/flow", "rawwrite/wrappers", "rawwrite/helpers", "rawwrite/fix")
 }

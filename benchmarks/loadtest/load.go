@@ -256,7 +256,7 @@ func absDiff(a, b int64) int64 {
 	return b - a
 }
 
-// call sends one request and checks its answer against SPEC S1, S5 and S6:
+// call sends one request and checks its answer against CONTRACT S1, S5 and S6:
 // the HTTP status, Content-Type, a Content-Length that matches the body,
 // one JSON object with status, time, flags and data in that order, and
 // the status and code the request must get.

@@ -1,12 +1,12 @@
 // Command envelopeprobe checks that a live API keeps the envelope wire
-// contract (SPEC.md), by running the conformance suite against one of its
+// contract (CONTRACT.md), by running the conformance suite against one of its
 // actions:
 //
 //	envelopeprobe [flags] https://host/api/v1/controller/action
 //
 // It prints one line per case as it finishes, PASS, FAIL or SKIP with the
-// case, the SPEC rule it checks and, for a failure, what broke which rule;
-// then the rules checked, the number skipped, and last a line
+// case, the rule of CONTRACT.md it checks and, for a failure, what broke
+// which rule; then the rules checked, the number skipped, and last a line
 // "N passed, N failed" alone, and exits 1 if any case failed (2 on bad
 // usage). With -json it prints the report as JSON instead.
 //
@@ -22,7 +22,7 @@
 //	-http-url URL        the server's plain-HTTP address, for the R2 cases
 //	-plain-http MODE     what plain HTTP gets: 308, 301, redirect (either),
 //	                     reject (200 error HTTPSRequired); default anything
-//	                     SPEC allows
+//	                     CONTRACT.md allows
 //	-int-field NAME      an integer parameter, for the wrong-type case
 //	-required-field NAME a required parameter, for the missing-field case
 //	-strict              the action rejects unknown parameters

@@ -54,7 +54,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&opts.Params, "params", "", "a valid parameters `JSON` object for the action")
 	fs.Var(headers, "header", "a `\"Name: value\"` header sent with every request, such as an API key (repeatable)")
 	fs.StringVar(&opts.HTTPURL, "http-url", "", "the server's plain-HTTP `address`, such as http://localhost:8080")
-	fs.StringVar(&opts.PlainHTTP, "plain-http", "", "what plain HTTP gets: 308, 301, redirect or reject (default: anything SPEC allows)")
+	fs.StringVar(&opts.PlainHTTP, "plain-http", "", "what plain HTTP gets: 308, 301, redirect or reject (default: anything CONTRACT.md allows)")
 	fs.StringVar(&opts.IntField, "int-field", "", "an integer parameter of the action")
 	fs.StringVar(&opts.RequiredField, "required-field", "", "a required parameter of the action")
 	fs.BoolVar(&opts.Strict, "strict", false, "the action rejects unknown parameters")
@@ -145,7 +145,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// checkedRules lists the rules of the cases that ran, in SPEC's order.
+// checkedRules lists the rules of the cases that ran, in CONTRACT.md's order.
 func checkedRules(rep *conformance.Report) []string {
 	var rules []string
 	for _, r := range rep.Results {
@@ -153,6 +153,6 @@ func checkedRules(rep *conformance.Report) []string {
 			rules = append(rules, r.Rule)
 		}
 	}
-	slices.Sort(rules) // R before S before W: SPEC's order
+	slices.Sort(rules) // R before S before W: CONTRACT.md's order
 	return rules
 }

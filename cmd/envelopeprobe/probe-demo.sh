@@ -2,8 +2,9 @@
 # Runs envelopeprobe against the demo API over real TLS and plain HTTP, as
 # the README shows: once with the demo in maintenance mode (the maintenance
 # cases), once over HTTP/2, then the full suite, whose "N passed, N failed"
-# is the last line. The demos run in production mode, as they would be
-# deployed, with -debug: a 500 must show nothing of the panic.
+# is the last line, and whose summary must be the one README.md shows. The
+# demos run in production mode, as they would be deployed, with -debug: a
+# 500 must show nothing of the panic.
 # Exits non-zero if either run fails. Only loopback addresses are used.
 #
 #   bash cmd/envelopeprobe/probe-demo.sh            # from the module root
@@ -66,5 +67,14 @@ echo "== envelopeprobe against the demo over HTTP/2"
 
 echo "== envelopeprobe against the demo"
 "${probe[@]}" -http-url "http://127.0.0.1:$((base + 80))" \
-	"https://127.0.0.1:$((base + 443))/api/v1/messages/list" || status=1
+	"https://127.0.0.1:$((base + 443))/api/v1/messages/list" | tee "$bin/full.log" || status=1
+
+# The README shows the summary of this run: the rules checked and the
+# counts must be the ones the probe prints.
+summary() { sed -n '/^rules checked:/,/^[0-9]* passed, [0-9]* failed$/p' "$1"; }
+if [ "$(summary README.md)" != "$(summary "$bin/full.log")" ]; then
+	echo "probe-demo: the README's probe summary is not what the probe printed:" >&2
+	diff <(summary README.md) <(summary "$bin/full.log") >&2 || true
+	status=1
+fi
 exit $status

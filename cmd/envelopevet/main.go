@@ -1,6 +1,6 @@
 // Command envelopevet checks that request handlers answer through the
 // apienvelope envelope: it reports raw HTTP statuses (rawstatus), raw body
-// writes (rawwrite) and routes for methods other than POST (postonly).
+// writes (rawwrite) and routes registered for a method (postonly).
 //
 // Run it standalone:
 //
@@ -13,13 +13,21 @@
 //	go vet -vettool=$(which envelopevet) ./...
 //
 // Standalone, it exits 3 when it reports a finding, 0 when there is none
-// and 1 on errors; go vet exits non-zero on findings. The flag
-// -handlerflow.trusted=path/a,path/b/... names packages whose writes are
-// trusted like the toolkit's own. "//envelopevet:allow <reason>" on a line,
-// the line above, or a function marks its raw writes as legitimate.
+// and 1 on errors; with -json it exits 0 with findings too; go vet exits
+// non-zero on findings. The flag -handlerflow.trusted=path/a,path/b/...
+// names packages whose writes are trusted like the toolkit's own, and
+// -handlerflow.wrapped=path/legacy/...,path.Func the legacy handlers that
+// run inside the Envelope wrapper. "//envelopevet:allow <reason>" on a
+// line, the line above, or a function marks its raw writes as legitimate.
 package main
 
 import (
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/multichecker"
 
 	"github.com/apienvelope/apienvelope/analyzers/handlerflow"
@@ -28,11 +36,43 @@ import (
 	"github.com/apienvelope/apienvelope/analyzers/rawwrite"
 )
 
+var analyzers = []*analysis.Analyzer{
+	rawstatus.Analyzer,
+	rawwrite.Analyzer,
+	postonly.Analyzer,
+	handlerflow.Analyzer,
+}
+
 func main() {
-	multichecker.Main(
-		handlerflow.Analyzer,
-		rawstatus.Analyzer,
-		rawwrite.Analyzer,
-		postonly.Analyzer,
-	)
+	// multichecker's own usage starts with the generic analysis flags;
+	// say first what this tool checks.
+	flag.Usage = usage
+	if len(os.Args) == 1 {
+		usage()
+		os.Exit(1)
+	}
+	multichecker.Main(analyzers...)
+}
+
+func usage() {
+	out := flag.CommandLine.Output()
+	fmt.Fprint(out, `envelopevet checks that HTTP handlers answer through the apienvelope envelope
+(CONTRACT.md V1-V3). Its analyzers:
+
+`)
+	for _, a := range analyzers {
+		summary, _, _ := strings.Cut(a.Doc, "\n")
+		fmt.Fprintf(out, "  %-12s %s\n", a.Name, summary)
+	}
+	fmt.Fprint(out, `
+Usage:
+  envelopevet [flags] packages        exits 3 on findings, 0 when clean, 1 on errors
+  envelopevet -fix [-diff] packages   applies the suggested fixes (-diff shows them)
+  envelopevet -json packages          findings as JSON; exits 0, findings or not
+  go vet -vettool=$(which envelopevet) [flags] packages
+  envelopevet help NAME               an analyzer's documentation and flags
+
+Flags:
+`)
+	flag.PrintDefaults()
 }

@@ -6,11 +6,15 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/apienvelope/apienvelope/internal/stdstub"
 )
 
 // envelopevet builds the command once for the tests of this file.
@@ -22,18 +26,26 @@ func envelopevet(t *testing.T) string {
 	return bin
 }
 
-// run runs name with args in the fixture module and returns its exit code
-// and output.
-func run(t *testing.T, name string, args ...string) (int, string, string) {
+// fixture returns a copy of the fixture module, which -fix may change.
+func fixture(t *testing.T) string {
 	t.Helper()
-	dir, err := filepath.Abs(filepath.Join("..", "..", "testdata", "envelopevet", "mod"))
-	require.NoError(t, err)
+	dir := filepath.Join(t.TempDir(), "mod")
+	require.NoError(t, os.CopyFS(dir, os.DirFS(filepath.Join(stdstub.Testdata(), "envelopevet", "mod"))))
+	return dir
+}
+
+// run runs name with args in dir, with the stubs of the standard library
+// unless ENVELOPEVET_STDLIB=1 (see internal/stdstub), and returns its exit
+// code and output.
+func run(t *testing.T, dir, name string, args ...string) (int, string, string) {
+	t.Helper()
 	cmd := exec.Command(name, args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod", "GOTOOLCHAIN=local")
+	cmd.Env = append(cmd.Env, stdstub.Environ(t)...)
 	var stdout, stderr strings.Builder
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err = cmd.Run()
+	err := cmd.Run()
 	var exit *exec.ExitError
 	if errors.As(err, &exit) {
 		return exit.ExitCode(), stdout.String(), stderr.String()
@@ -47,31 +59,32 @@ func TestEndToEnd(t *testing.T) {
 		t.Skip("builds and runs the command")
 	}
 	bin := envelopevet(t)
+	dir := fixture(t)
 
 	t.Run("go vet reports findings", func(t *testing.T) {
-		code, _, stderr := run(t, "go", "vet", "-vettool="+bin, "./...")
+		code, _, stderr := run(t, dir, "go", "vet", "-vettool="+bin, "./...")
 		assert.NotZero(t, code)
-		assert.Contains(t, stderr, "raw status: http.Error")
-		assert.Contains(t, stderr, "raw write: fmt.Fprintln")
+		assert.Contains(t, stderr, "bad.go:14:2: http.Error sets the HTTP status of w")
+		assert.Contains(t, stderr, "bad.go:18:2: fmt.Fprintln writes the body of w")
 		assert.Contains(t, stderr, `route "GET /users/info" registered for GET`)
 		assert.NotContains(t, stderr, "clean")
 	})
 	t.Run("go vet passes clean code", func(t *testing.T) {
-		code, _, stderr := run(t, "go", "vet", "-vettool="+bin, "./clean")
+		code, _, stderr := run(t, dir, "go", "vet", "-vettool="+bin, "./clean")
 		assert.Zero(t, code, stderr)
 	})
 	t.Run("standalone exits 3 on findings", func(t *testing.T) {
-		code, _, stderr := run(t, bin, "./...")
+		code, _, stderr := run(t, dir, bin, "./...")
 		assert.Equal(t, 3, code, stderr)
 		assert.Equal(t, 3, strings.Count(stderr, "\n"), stderr)
 	})
 	t.Run("standalone exits 0 on clean code", func(t *testing.T) {
-		code, stdout, stderr := run(t, bin, "./clean")
+		code, stdout, stderr := run(t, dir, bin, "./clean")
 		assert.Zero(t, code, stderr)
 		assert.Empty(t, stdout+stderr)
 	})
-	t.Run("json output parses", func(t *testing.T) {
-		code, stdout, stderr := run(t, bin, "-json", "./...")
+	t.Run("json output parses and exits 0 with findings", func(t *testing.T) {
+		code, stdout, stderr := run(t, dir, bin, "-json", "./...")
 		require.Zero(t, code, stderr)
 		// package -> analyzer -> diagnostics
 		var report map[string]map[string][]struct {
@@ -86,13 +99,102 @@ func TestEndToEnd(t *testing.T) {
 		assert.Len(t, bad["postonly"], 1)
 		assert.Contains(t, bad["rawstatus"][0].Posn, "bad.go:14")
 	})
-	t.Run("diff shows the fix", func(t *testing.T) {
-		_, stdout, stderr := run(t, bin, "-fix", "-diff", "./bad")
-		assert.Contains(t, stdout, `+	envelope.Fail(w, r, envelope.NotFound("NotFound", "no such user"))`, stderr)
-		assert.Contains(t, stdout, `"github.com/apienvelope/apienvelope/envelope"`)
+	t.Run("the diff is the fix", func(t *testing.T) {
+		_, diff, stderr := run(t, dir, bin, "-fix", "-diff", "./bad")
+		assert.Contains(t, diff, `+	envelope.Fail(w, r, envelope.NotFound("NotFound", "no such user"))`, stderr)
+		before, err := os.ReadFile(filepath.Join(dir, "bad", "bad.go"))
+		require.NoError(t, err)
+
+		fixed := fixture(t)
+		run(t, fixed, bin, "-fix", "./bad")
+		after, err := os.ReadFile(filepath.Join(fixed, "bad", "bad.go"))
+		require.NoError(t, err)
+		assert.Contains(t, string(after), "\n\n\t\"github.com/apienvelope/apienvelope/envelope\"\n)", "the import in a group of its own")
+		assert.Equal(t, string(after), patch(t, string(before), diff))
 	})
-	t.Run("trusted packages flag is accepted by go vet", func(t *testing.T) {
-		code, _, stderr := run(t, "go", "vet", "-vettool="+bin, "-handlerflow.trusted=example.com/fixture/...", "./clean")
+	t.Run("flags are accepted by go vet", func(t *testing.T) {
+		code, _, stderr := run(t, dir, "go", "vet", "-vettool="+bin,
+			"-handlerflow.trusted=example.com/fixture/...", "-handlerflow.wrapped=example.com/fixture/bad", "./clean")
 		assert.Zero(t, code, stderr)
 	})
+	t.Run("wrapped handlers are not reported", func(t *testing.T) {
+		code, _, stderr := run(t, dir, bin, "-handlerflow.wrapped=example.com/fixture/bad", "./...")
+		assert.Equal(t, 3, code, stderr)
+		assert.Equal(t, 1, strings.Count(stderr, "\n"), stderr)
+		assert.Contains(t, stderr, "registered for GET")
+	})
+}
+
+// TestHelp checks that -h says what the tool is, its analyzers and what
+// they check, before the generic flags of analysis drivers.
+func TestHelp(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the command")
+	}
+	code, stdout, stderr := run(t, t.TempDir(), envelopevet(t), "-h")
+	assert.Zero(t, code)
+	help := stdout + stderr
+	assert.True(t, strings.HasPrefix(help, "envelopevet checks that HTTP handlers answer through the apienvelope envelope"), help)
+	intro, _, found := strings.Cut(help, "Flags:")
+	require.True(t, found, help)
+	for _, want := range []string{
+		"rawstatus    report handlers that set the HTTP status themselves",
+		"rawwrite     report handlers that write the response body around the envelope",
+		"postonly     report routes registered for an HTTP method",
+		"handlerflow",
+		"-json packages          findings as JSON; exits 0, findings or not",
+	} {
+		assert.Contains(t, intro, want)
+	}
+}
+
+// patch applies a unified diff of one file to old, checking each hunk's
+// header against its lines: a wrong line count or start fails the test.
+func patch(t *testing.T, old, diff string) string {
+	t.Helper()
+	lines := strings.SplitAfter(old, "\n")
+	var out []string
+	next := 0 // index in lines of the first line not yet copied
+	hunk := regexp.MustCompile(`^@@ -(\d+),(\d+) \+(\d+),(\d+) @@`)
+	body := strings.Split(diff, "\n")
+	for i := 0; i < len(body); i++ {
+		m := hunk.FindStringSubmatch(body[i])
+		if m == nil {
+			continue
+		}
+		oldStart, oldLen, newStart, newLen := atoi(t, m[1]), atoi(t, m[2]), atoi(t, m[3]), atoi(t, m[4])
+		require.GreaterOrEqual(t, oldStart-1, next, "hunk %q overlaps the previous one", body[i])
+		out = append(out, lines[next:oldStart-1]...)
+		assert.Equal(t, len(out)+1, newStart, "hunk %q: new start", body[i])
+		next = oldStart - 1
+		var removed, added int
+		for i+1 < len(body) && body[i+1] != "" && strings.ContainsRune(" -+", rune(body[i+1][0])) && !strings.HasPrefix(body[i+1], "--- ") {
+			i++
+			line := body[i][1:] + "\n"
+			switch body[i][0] {
+			case ' ':
+				require.Equal(t, lines[next], line, "hunk context")
+				out = append(out, line)
+				next++
+				removed++
+				added++
+			case '-':
+				require.Equal(t, lines[next], line, "hunk removal")
+				next++
+				removed++
+			case '+':
+				out = append(out, line)
+				added++
+			}
+		}
+		assert.Equal(t, oldLen, removed, "hunk %q: old line count", m[0])
+		assert.Equal(t, newLen, added, "hunk %q: new line count", m[0])
+	}
+	return strings.Join(append(out, lines[next:]...), "")
+}
+
+func atoi(t *testing.T, s string) int {
+	n, err := strconv.Atoi(s)
+	require.NoError(t, err)
+	return n
 }

@@ -241,7 +241,7 @@ func debugMemory(context.Context, struct{}) (memoryJSON, error) {
 
 // debugPanic exists only with -dev or -debug, to show the 500
 // envelope: with -dev it carries the panic's value and stack; without,
-// a generic message (SPEC S7), which envelopeprobe -production checks.
+// a generic message (CONTRACT S7), which envelopeprobe -production checks.
 func debugPanic(http.ResponseWriter, *http.Request) {
 	panic(debugPanicValue)
 }

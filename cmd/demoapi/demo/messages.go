@@ -312,7 +312,7 @@ type deliveriesParams struct {
 }
 
 // The errors of messages/deliveries: what the Envelope middleware makes of
-// the 400 and 404 it writes (SPEC W1).
+// the 400 and 404 it writes (CONTRACT W1).
 var (
 	ErrDeliveriesBadRequest = envelope.Declare(envelope.StatusParameterError, "BadRequest", "The id is missing, or is neither an integer nor a string.")
 	ErrDeliveriesNotFound   = envelope.Declare(envelope.StatusNotFound, "NotFound", "No message found matching provided ID")
@@ -334,7 +334,7 @@ type deliveryJSON struct {
 // handlers were written before the toolkit: it sets its own HTTP status and
 // writes its own JSON. The Envelope middleware around it captures both and
 // sends them inside the envelope: 200 becomes success with this JSON as the
-// data, 400 a parameter-error and 404 not-found (SPEC W1). Nothing of what
+// data, 400 a parameter-error and 404 not-found (CONTRACT W1). Nothing of what
 // it writes reaches the client as it is.
 //
 //envelopevet:allow the demo's example of an existing handler, served only through the Envelope wrapper

@@ -38,7 +38,7 @@ var proxyAddr = netip.MustParseAddr("127.0.0.2")
 const nginxEnv = "DEMOAPI_NGINX"
 
 // TestNginx puts the demo behind a real nginx that terminates TLS and says
-// so with X-Forwarded-Proto (SPEC R2): through nginx the demo answers over
+// so with X-Forwarded-Proto (CONTRACT R2): through nginx the demo answers over
 // HTTPS, straight to its plain port it redirects, and a forged
 // X-Forwarded-Proto or Forwarded from an address it does not trust is not
 // believed. Then the conformance suite runs through nginx.

@@ -8,7 +8,7 @@ import (
 )
 
 func Routes(mux *http.ServeMux) {
-	mux.HandleFunc("POST /users/info", info)
+	mux.HandleFunc("/api/v1/users/info", info)
 }
 
 func info(w http.ResponseWriter, r *http.Request) {

@@ -13,7 +13,7 @@ type api struct{ *router.Router }
 const get = "GET"
 
 func routes(rt *router.Router, a api) {
-	rt.GET("/users/info", handle)                   // want `route registered for GET: apienvelope actions are POST only`
+	rt.GET("/users/info", handle)                   // want `route registered for GET: actions are called with POST; register it with POST on a router whose NotFound and MethodNotAllowed answer with envelopes, or use middleware.Router`
 	rt.PUT("/users/update", handle)                 // want `route registered for PUT`
 	rt.PATCH("/users/update", handle)               // want `route registered for PATCH`
 	rt.DELETE("/users/delete", handle)              // want `route registered for DELETE`

@@ -3,6 +3,8 @@ package mux
 import (
 	"net/http"
 	stdhttp "net/http"
+
+	"github.com/apienvelope/apienvelope/middleware"
 )
 
 type myMux struct{ *http.ServeMux }
@@ -12,8 +14,8 @@ type aliasMux = http.ServeMux
 func h(w http.ResponseWriter, r *http.Request) {}
 
 func routes(mux *http.ServeMux, m myMux, am *aliasMux) {
-	mux.HandleFunc("GET /users/info", h)                        // want `route "GET /users/info" registered for GET: apienvelope actions are POST only; use "POST /users/info"`
-	mux.Handle("DELETE example.com/users", http.HandlerFunc(h)) // want `registered for DELETE`
+	mux.HandleFunc("GET /users/info", h)                        // want `route "GET /users/info" registered for GET: actions are called with POST; register "/users/info" behind middleware.PostOnly, or use middleware.Router`
+	mux.Handle("DELETE example.com/users", http.HandlerFunc(h)) // want `registered for DELETE: .* "example.com/users" behind middleware.PostOnly`
 	http.HandleFunc("PUT /a", h)                                // want `registered for PUT`
 	stdhttp.Handle("GET /b", http.HandlerFunc(h))               // want `registered for GET`
 	m.HandleFunc("PATCH /c", h)                                 // want `registered for PATCH`
@@ -21,10 +23,23 @@ func routes(mux *http.ServeMux, m myMux, am *aliasMux) {
 	const pattern = "OPTIONS /e"
 	http.NewServeMux().HandleFunc(pattern, h) // want `registered for OPTIONS`
 
-	// Negatives.
-	mux.HandleFunc("POST /users/create", h)
+	// With POST in the pattern, the mux answers a GET itself, with a
+	// plain-text 405.
+	mux.HandleFunc("POST /users/create", h)             // want `route "POST /users/create" names its method: http.ServeMux answers other methods with a plain-text 405, before any middleware; register "/users/create" behind middleware.PostOnly, or use middleware.Router`
+	mux.Handle("POST\t/users/tab", http.HandlerFunc(h)) // want `names its method`
+
+	// Negatives: no method in the pattern, behind PostOnly.
+	postOnly := middleware.PostOnly(middleware.PostOnlyOptions{})
+	mux.Handle("/api/v1/users/create", postOnly(http.HandlerFunc(h)))
 	mux.HandleFunc("/users/any", h)
 	mux.HandleFunc("example.com/", h)
 	var dynamic string
 	mux.HandleFunc(dynamic, h)
+}
+
+// The toolkit's router: every route is an action called with POST.
+func router() http.Handler {
+	rt := middleware.NewRouter(middleware.RouterOptions{})
+	rt.ActionFunc("users", "info", h)
+	return rt
 }

@@ -16,37 +16,37 @@ import (
 var files embed.FS
 
 func writeHeader(w http.ResponseWriter, r *http.Request) {
-	w.WriteHeader(http.StatusCreated) // want `raw status: w.WriteHeader sets the HTTP status of w; answer with envelope.Success`
+	w.WriteHeader(http.StatusCreated) // want `w.WriteHeader sets the HTTP status of w; answer with envelope.Success`
 }
 
 func httpError(w http.ResponseWriter, r *http.Request) {
-	http.Error(w, "bad", http.StatusBadRequest) // want `raw status: http.Error sets the HTTP status of w; answer with envelope.Fail\(w, r, envelope.NewError`
+	http.Error(w, "bad", http.StatusBadRequest) // want `http.Error sets the HTTP status of w; answer with envelope.Fail\(w, r, envelope.NewError`
 }
 
 func notFound(w http.ResponseWriter, r *http.Request) {
-	http.NotFound(w, r) // want `raw status: http.NotFound .* envelope.NotFound`
+	http.NotFound(w, r) // want `http.NotFound .* envelope.NotFound`
 }
 
 func redirect(w http.ResponseWriter, r *http.Request) {
-	http.Redirect(w, r, "/elsewhere", http.StatusFound) // want `raw status: http.Redirect`
+	http.Redirect(w, r, "/elsewhere", http.StatusFound) // want `http.Redirect`
 }
 
 func serveContent(w http.ResponseWriter, r *http.Request) {
-	http.ServeContent(w, r, "a.txt", time.Time{}, strings.NewReader("a")) // want `raw status: http.ServeContent`
+	http.ServeContent(w, r, "a.txt", time.Time{}, strings.NewReader("a")) // want `http.ServeContent`
 }
 
 func serveFile(w http.ResponseWriter, r *http.Request) {
-	http.ServeFile(w, r, "a.txt") // want `raw status: http.ServeFile`
+	http.ServeFile(w, r, "a.txt") // want `http.ServeFile`
 }
 
 func serveFileFS(w http.ResponseWriter, r *http.Request) {
-	http.ServeFileFS(w, r, files, "a.txt") // want `raw status: http.ServeFileFS`
+	http.ServeFileFS(w, r, files, "a.txt") // want `http.ServeFileFS`
 }
 
 type server struct{}
 
 func (server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	w.WriteHeader(http.StatusTeapot) // want `raw status`
+	w.WriteHeader(http.StatusTeapot) // want `sets the HTTP status`
 }
 
 // Negatives.

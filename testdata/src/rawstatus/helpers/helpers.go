@@ -10,14 +10,14 @@ import (
 )
 
 func third(w http.ResponseWriter, r *http.Request) {
-	render.Status(w, 400)             // want `raw status: render.Status sets the HTTP status of w`
-	render.Problem(w, 400, "problem") // want `raw status: render.Problem`
+	render.Status(w, 400)             // want `render.Status sets the HTTP status of w`
+	render.Problem(w, 400, "problem") // want `render.Problem`
 	render.Header(w)
 }
 
 func twoAway(w http.ResponseWriter, r *http.Request) {
-	outer.Reject(w)           // want `raw status: outer.Reject`
-	outer.Responder(w).Done() // want `raw status: \(helpers/inner.Responder\).Done|raw status: \(inner.Responder\).Done`
+	outer.Reject(w)           // want `outer.Reject`
+	outer.Responder(w).Done() // want `\(helpers/inner.Responder\).Done|\(inner.Responder\).Done`
 	resp := outer.Responder(nil)
 	resp.Done()
 }
@@ -25,9 +25,9 @@ func twoAway(w http.ResponseWriter, r *http.Request) {
 // A local helper with the writer is a handler itself, and so is reported
 // inside as well as where it is called.
 func fail(w http.ResponseWriter, code int) {
-	w.WriteHeader(code) // want `raw status`
+	w.WriteHeader(code) // want `sets the HTTP status`
 }
 
 func caller(w http.ResponseWriter, r *http.Request) {
-	fail(w, 400) // want `raw status: helpers.fail`
+	fail(w, 400) // want `helpers.fail`
 }

@@ -31,17 +31,17 @@ func literal(w http.ResponseWriter, r *http.Request) {
 }
 
 func noReason(w http.ResponseWriter, r *http.Request) {
-	// want +1 `raw status`
+	// want +1 `sets the HTTP status`
 	w.WriteHeader(200) //envelopevet:allow
 }
 
 // nolint is golangci-lint's business, not ours.
 func nolint(w http.ResponseWriter, r *http.Request) {
-	w.WriteHeader(200) //nolint:rawstatus // want `raw status`
+	w.WriteHeader(200) //nolint:rawstatus // want `sets the HTTP status`
 }
 
 func notTheNextLine(w http.ResponseWriter, r *http.Request) {
 	//envelopevet:allow only the line below
 
-	w.WriteHeader(200) // want `raw status`
+	w.WriteHeader(200) // want `sets the HTTP status`
 }

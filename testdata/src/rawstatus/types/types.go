@@ -18,28 +18,28 @@ type Flushing interface {
 }
 
 func renamed(w nethttp.ResponseWriter, r *nethttp.Request) {
-	nethttp.Error(w, "x", 400) // want `raw status: http.Error`
+	nethttp.Error(w, "x", 400) // want `http.Error`
 }
 
 func alias(w Alias, r *nethttp.Request) {
-	w.WriteHeader(400) // want `raw status`
+	w.WriteHeader(400) // want `sets the HTTP status`
 }
 
 func named(w Named, r *nethttp.Request) {
-	w.WriteHeader(400) // want `raw status`
+	w.WriteHeader(400) // want `sets the HTTP status`
 }
 
 func embedding(w Flushing) {
-	w.WriteHeader(400) // want `raw status`
+	w.WriteHeader(400) // want `sets the HTTP status`
 	w.Flush()
 }
 
 func generic[W nethttp.ResponseWriter](w W, r *nethttp.Request) {
-	w.WriteHeader(400) // want `raw status`
+	w.WriteHeader(400) // want `sets the HTTP status`
 }
 
 func handle(w nethttp.ResponseWriter, r *nethttp.Request, ps httprouter.Params) {
-	nethttp.Redirect(w, r, "/"+ps[0].Value, 302) // want `raw status: http.Redirect`
+	nethttp.Redirect(w, r, "/"+ps[0].Value, 302) // want `http.Redirect`
 }
 
 // Generic code over a type that is not a writer.

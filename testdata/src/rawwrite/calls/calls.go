@@ -21,38 +21,38 @@ var (
 )
 
 func write(w http.ResponseWriter, r *http.Request) {
-	w.Write([]byte("hello")) // want `raw write: w.Write writes the body of w around the envelope; answer with envelope.Success`
+	w.Write([]byte("hello")) // want `w.Write writes the body of w around the envelope; answer with envelope.Success`
 }
 
 func fprint(w http.ResponseWriter, r *http.Request) {
-	fmt.Fprint(w, "a")         // want `raw write: fmt.Fprint writes`
-	fmt.Fprintf(w, "%d", 1)    // want `raw write: fmt.Fprintf writes`
-	fmt.Fprintln(w, "a")       // want `raw write: fmt.Fprintln writes`
-	io.WriteString(w, "hello") // want `raw write: io.WriteString writes`
+	fmt.Fprint(w, "a")         // want `fmt.Fprint writes`
+	fmt.Fprintf(w, "%d", 1)    // want `fmt.Fprintf writes`
+	fmt.Fprintln(w, "a")       // want `fmt.Fprintln writes`
+	io.WriteString(w, "hello") // want `io.WriteString writes`
 }
 
 func copies(w http.ResponseWriter, r *http.Request) {
-	io.Copy(w, r.Body)                         // want `raw write: io.Copy writes the body of w`
-	io.CopyN(w, strings.NewReader("abc"), 2)   // want `raw write: io.CopyN writes`
-	w.(io.ReaderFrom).ReadFrom(r.Body)         // want `raw write: w.\(io.ReaderFrom\).ReadFrom writes`
-	io.CopyBuffer(w, r.Body, make([]byte, 10)) // want `raw write: io.CopyBuffer`
+	io.Copy(w, r.Body)                         // want `io.Copy writes the body of w`
+	io.CopyN(w, strings.NewReader("abc"), 2)   // want `io.CopyN writes`
+	w.(io.ReaderFrom).ReadFrom(r.Body)         // want `w.\(io.ReaderFrom\).ReadFrom writes`
+	io.CopyBuffer(w, r.Body, make([]byte, 10)) // want `io.CopyBuffer`
 }
 
 func encoder(w http.ResponseWriter, r *http.Request) {
-	json.NewEncoder(w).Encode(map[string]int{"a": 1}) // want `raw write: \(\*json.Encoder\).Encode writes the body of json.NewEncoder\(w\)`
+	json.NewEncoder(w).Encode(map[string]int{"a": 1}) // want `\(\*json.Encoder\).Encode writes the body of json.NewEncoder\(w\)`
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", " ")
-	enc.Encode(1) // want `raw write: \(\*json.Encoder\).Encode writes the body of enc`
+	enc.Encode(1) // want `\(\*json.Encoder\).Encode writes the body of enc`
 }
 
 func templates(w http.ResponseWriter, r *http.Request) {
-	page.Execute(w, "x")                 // want `raw write: \(\*template.Template\).Execute writes`
-	page.ExecuteTemplate(w, "page", "x") // want `raw write: \(\*template.Template\).ExecuteTemplate writes`
-	text.Execute(w, "x")                 // want `raw write: \(\*template.Template\).Execute writes`
+	page.Execute(w, "x")                 // want `\(\*template.Template\).Execute writes`
+	page.ExecuteTemplate(w, "page", "x") // want `\(\*template.Template\).ExecuteTemplate writes`
+	text.Execute(w, "x")                 // want `\(\*template.Template\).Execute writes`
 }
 
 func requestWrite(w http.ResponseWriter, r *http.Request) {
-	r.Write(w) // want `raw write: \(\*http.Request\).Write writes`
+	r.Write(w) // want `\(\*http.Request\).Write writes`
 }
 
 // Negatives: the envelope API, and writes to values that are not the

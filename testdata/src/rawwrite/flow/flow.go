@@ -16,36 +16,36 @@ func (o out) print(s string) { fmt.Fprint(o.w, s) }
 
 func assigned(w http.ResponseWriter, r *http.Request) {
 	var sink io.Writer = w
-	sink.Write(nil) // want `raw write: sink.Write`
+	sink.Write(nil) // want `sink.Write`
 	o := out{w: w}
-	o.print("x") // want `raw write: \(flow.out\).print writes the body of o`
+	o.print("x") // want `\(flow.out\).print writes the body of o`
 }
 
 func closures(w http.ResponseWriter, r *http.Request) {
 	say := func(s string) {
-		fmt.Fprint(w, s) // want `raw write: fmt.Fprint`
+		fmt.Fprint(w, s) // want `fmt.Fprint`
 	}
 	say("x")
 	func(dst io.Writer) {
-		io.WriteString(dst, "x") // want `raw write: io.WriteString writes the body of dst`
+		io.WriteString(dst, "x") // want `io.WriteString writes the body of dst`
 	}(w)
 }
 
 func methodValues(w http.ResponseWriter, r *http.Request) {
 	write := w.Write
-	write(nil) // want `raw write: w.Write`
+	write(nil) // want `w.Write`
 	enc := newEncoder(w)
 	send := enc.send
-	send(nil) // want `raw write: \(\*flow.encoder\).send`
+	send(nil) // want `\(\*flow.encoder\).send`
 	hooks := struct{ write func([]byte) }{write: enc.send}
 	_ = hooks
 }
 
 func deferredAndGo(w http.ResponseWriter, r *http.Request) {
-	defer fmt.Fprintln(w, "bye") // want `raw write: fmt.Fprintln`
+	defer fmt.Fprintln(w, "bye") // want `fmt.Fprintln`
 	done := make(chan bool)
 	go func() {
-		w.Write(nil) // want `raw write`
+		w.Write(nil) // want `writes the body`
 		done <- true
 	}()
 	<-done
@@ -53,9 +53,9 @@ func deferredAndGo(w http.ResponseWriter, r *http.Request) {
 
 func buffered(w http.ResponseWriter, r *http.Request) {
 	bw := bufio.NewWriter(w)
-	bw.WriteString("x") // want `raw write: \(\*bufio.Writer\).WriteString`
+	bw.WriteString("x") // want `\(\*bufio.Writer\).WriteString`
 	gz := gzip.NewWriter(w)
-	defer gz.Close() // want `raw write: \(\*gzip.Writer\).Close`
+	defer gz.Close() // want `\(\*gzip.Writer\).Close`
 }
 
 func generic[W io.Writer](w W, p []byte) {
@@ -63,7 +63,7 @@ func generic[W io.Writer](w W, p []byte) {
 }
 
 func callsGeneric(w http.ResponseWriter, r *http.Request) {
-	generic(w, nil) // want `raw write: flow.generic`
+	generic(w, nil) // want `flow.generic`
 }
 
 type encoder struct{ w io.Writer }

@@ -10,12 +10,12 @@ import (
 )
 
 func third(w http.ResponseWriter, r *http.Request) {
-	render.JSON(w, 1)         // want `raw write: render.JSON writes the body of w`
-	render.Wrap(w).Flush(nil) // want `raw write: \(\*render.Writer\).Flush`
+	render.JSON(w, 1)         // want `render.JSON writes the body of w`
+	render.Wrap(w).Flush(nil) // want `\(\*render.Writer\).Flush`
 	render.Discard(w, 1)
 	render.Header(w)
 }
 
 func twoAway(w http.ResponseWriter, r *http.Request) {
-	outer.Echo(w, "x") // want `raw write: outer.Echo`
+	outer.Echo(w, "x") // want `outer.Echo`
 }
