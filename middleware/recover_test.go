@@ -2,10 +2,12 @@ package middleware_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -15,6 +17,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/apienvelope/apienvelope/envelope"
 	"github.com/apienvelope/apienvelope/middleware"
 )
 
@@ -235,4 +238,60 @@ func TestRecoverWithoutEnvelopeAnswersAfterAnInterimResponse(t *testing.T) {
 	env, data := decodeWire(t, readAll(t, resp))
 	assert.Equal(t, "internal-server-error", env.Status)
 	assert.Equal(t, "InternalServerError", data.Code)
+}
+
+// panicsWhenEncoded is a result whose MarshalJSON panics: the envelope is
+// written after the handler, and Recover, have returned.
+type panicsWhenEncoded struct{}
+
+func (panicsWhenEncoded) MarshalJSON() ([]byte, error) { panic("boom while encoding") }
+
+// TestPanicWhileEncodingIsThe500Envelope is issue 13's bug 5, over a real
+// TLS connection: the panic used to escape Recover and drop the connection.
+func TestPanicWhileEncodingIsThe500Envelope(t *testing.T) {
+	quiet := slog.New(slog.DiscardHandler)
+	h := middleware.NewChain(
+		middleware.Envelope(middleware.EnvelopeOptions{Logger: quiet}),
+		middleware.Recover(middleware.RecoverOptions{Logger: quiet}),
+	).Then(envelope.Action(func(context.Context, struct{}) (panicsWhenEncoded, error) {
+		return panicsWhenEncoded{}, nil
+	}))
+	srv := httptest.NewTLSServer(h)
+	t.Cleanup(srv.Close)
+	resp, err := srv.Client().Post(srv.URL+"/api/v1/x/y", "application/json", strings.NewReader(`{}`))
+	require.NoError(t, err, "the connection must not be dropped")
+	body := readAll(t, resp)
+	assert.Equal(t, http.StatusInternalServerError, resp.StatusCode)
+	w, e := decodeWire(t, body)
+	assert.Equal(t, "internal-server-error", w.Status)
+	assert.Equal(t, "InternalServerError", e.Code)
+	assert.NotContains(t, string(body), "boom", "no panic value outside development mode")
+}
+
+// TestParamsAtTheLargestLimit is issue 13's bug 6, over a real TLS
+// connection: MaxBytes of math.MaxInt64 used to overflow, and every body was
+// read as {}.
+func TestParamsAtTheLargestLimit(t *testing.T) {
+	var got string
+	h := middleware.NewChain(
+		middleware.Envelope(middleware.EnvelopeOptions{}),
+		middleware.Params(middleware.ParamsOptions{MaxBytes: math.MaxInt64, MaxDepth: math.MaxInt}),
+	).ThenFunc(func(w http.ResponseWriter, r *http.Request) {
+		var p struct {
+			Name string `json:"name"`
+		}
+		if err := envelope.Decode(r, &p); err != nil {
+			envelope.Fail(w, r, err)
+			return
+		}
+		got = p.Name
+		envelope.Success(w, r, nil)
+	})
+	srv := httptest.NewTLSServer(h)
+	t.Cleanup(srv.Close)
+	resp, err := srv.Client().Post(srv.URL+"/api/v1/x/y", "application/json", strings.NewReader(`{"name":"ann"}`))
+	require.NoError(t, err)
+	w, _ := decodeWire(t, readAll(t, resp))
+	assert.Equal(t, "success", w.Status)
+	assert.Equal(t, "ann", got, "the parameters reach the handler")
 }
