@@ -80,8 +80,6 @@ func decodeParams(codec Codec, raw []byte, v any, strict bool, maxDepth int) err
 	return nil
 }
 
-var emptyObject = []byte("{}")
-
 // firstByte returns the first byte of data that is not JSON white space,
 // or 0 when there is none.
 func firstByte(data []byte) byte {

@@ -119,7 +119,7 @@ func readBodyParams(r *http.Request, opts ParamsOptions, buf []byte) (body, para
 		return nil, nil, err
 	}
 	if firstByte(params) == 0 {
-		params = emptyObject
+		params = []byte("{}") // its own: a handler may keep it
 	}
 	return body, params, nil
 }
