@@ -8,11 +8,12 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/apienvelope/apienvelope/internal/statuscode"
 )
 
 var errCaptureTooLarge = errors.New("envelope: the wrapped handler's response is larger than Options.MaxCapturedBytes")
@@ -82,25 +83,10 @@ func statusForCode(code int) Status {
 // codeFromStatus makes a CamelCase code from the status text:
 // 404 gives NotFound, 418 ImATeapot, an unnamed 499 Status499.
 func codeFromStatus(code int) string {
-	text := http.StatusText(code)
-	if text == "" {
-		return "Status" + strconv.Itoa(code)
+	if c := statuscode.Code(code); c != "" {
+		return c
 	}
-	var b strings.Builder
-	upper := true
-	for _, r := range text {
-		switch {
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			if upper {
-				r = unicode.ToUpper(r)
-			}
-			b.WriteRune(r)
-			upper = false
-		case r != '\'':
-			upper = true
-		}
-	}
-	return b.String()
+	return "Status" + strconv.Itoa(code)
 }
 
 // isJSONBody reports whether a wrapped handler's body is JSON: it says so in

@@ -16,10 +16,11 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/apienvelope/apienvelope/internal/statuscode"
 )
 
 // Path is the import path of the envelope package.
@@ -189,7 +190,7 @@ func DeleteLine(pass *analysis.Pass, stmt ast.Stmt) (analysis.TextEdit, bool) {
 // 500 envelope, turns 3xx into errors carrying the Location header, and
 // 2xx into successes.
 func Failure(pkg string, code int, msg string) string {
-	errCode := CodeFromStatus(code)
+	errCode := statuscode.Code(code)
 	switch {
 	case code < 400 || code >= 500 || errCode == "":
 		return ""
@@ -205,27 +206,6 @@ func Failure(pkg string, code int, msg string) string {
 		return fmt.Sprintf("%s.NotFound(%q, %s)", pkg, errCode, msg)
 	}
 	return fmt.Sprintf("%s.NewError(%q, %s)", pkg, errCode, msg)
-}
-
-// CodeFromStatus returns the error code the Envelope wrapper gives a
-// wrapped handler's HTTP status: its status text in CamelCase, 404
-// NotFound, 418 ImATeapot; "" for a status without a text.
-func CodeFromStatus(code int) string {
-	var b strings.Builder
-	upper := true
-	for _, r := range http.StatusText(code) {
-		switch {
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			if upper {
-				r = unicode.ToUpper(r)
-			}
-			b.WriteRune(r)
-			upper = false
-		case r != '\'':
-			upper = true
-		}
-	}
-	return b.String()
 }
 
 // Encoded returns w and v when call is json.NewEncoder(w).Encode(v).

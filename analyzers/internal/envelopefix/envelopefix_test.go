@@ -76,10 +76,3 @@ func TestFailureIsWhatTheWrapperAnswers(t *testing.T) {
 		assert.Equal(t, "the message", got.Error.Message, code)
 	}
 }
-
-func TestCodeFromStatus(t *testing.T) {
-	assert.Equal(t, "NotFound", envelopefix.CodeFromStatus(404))
-	assert.Equal(t, "ImATeapot", envelopefix.CodeFromStatus(418))
-	assert.Equal(t, "UnprocessableEntity", envelopefix.CodeFromStatus(422))
-	assert.Equal(t, "", envelopefix.CodeFromStatus(499))
-}
