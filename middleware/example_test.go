@@ -149,3 +149,42 @@ func ExampleNewServer() {
 	// read 30s write 1m0s idle 1m0s
 	// OPTIONS * answered by the router: true
 }
+
+// A handler written before the toolkit, which reads its own body and writes
+// its own status, goes behind Params and inside Envelope unchanged: Params
+// refuses a bad body before it runs, and puts the parameters back as a JSON
+// body for it to read, even when the client sent a form.
+func ExampleParams() {
+	legacy := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var p struct {
+			To []string `json:"to"`
+		}
+		if err := json.NewDecoder(r.Body).Decode(&p); err != nil || len(p.To) == 0 {
+			w.WriteHeader(http.StatusBadRequest)
+			fmt.Fprint(w, "no recipients")
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"sent_to":%d}`, len(p.To))
+	})
+	h := middleware.NewChain(
+		middleware.Envelope(middleware.EnvelopeOptions{}),
+		middleware.Params(middleware.ParamsOptions{}),
+	).Then(legacy)
+
+	for _, body := range []string{`{"to":["ann@example.com"]}`, `{"to":[]}`, `{"to":`} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/api/v1/send/message", strings.NewReader(body)))
+		printAnswer(rec)
+	}
+	form := httptest.NewRequest(http.MethodPost, "/api/v1/send/message", strings.NewReader(`params=%7B%22to%22%3A%5B%22bo%40example.com%22%5D%7D`))
+	form.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, form)
+	printAnswer(rec)
+	// Output:
+	// 200 success {"sent_to":1}
+	// 200 parameter-error {"code":"BadRequest","message":"no recipients"}
+	// 200 parameter-error {"code":"MalformedJSON","message":"Malformed JSON: the parameters end before the object does","field":"to"}
+	// 200 success {"sent_to":1}
+}
