@@ -25,7 +25,7 @@ func TestPlugin(t *testing.T) {
 	for _, a := range analyzers {
 		names = append(names, a.Name)
 	}
-	assert.Equal(t, []string{"handlerflow", "rawstatus", "rawwrite", "postonly"}, names)
+	assert.Equal(t, []string{"handlerflow", "rawstatus", "rawwrite", "postonly", "errcodes"}, names)
 
 	assert.True(t, handlerflow.Trusted("example.com/render"))
 	assert.True(t, handlerflow.Trusted("example.com/kit/json"))

@@ -22,6 +22,7 @@ package main
 import (
 	"golang.org/x/tools/go/analysis/multichecker"
 
+	"github.com/apienvelope/apienvelope/analyzers/errcodes"
 	"github.com/apienvelope/apienvelope/analyzers/handlerflow"
 	"github.com/apienvelope/apienvelope/analyzers/postonly"
 	"github.com/apienvelope/apienvelope/analyzers/rawstatus"
@@ -34,5 +35,6 @@ func main() {
 		rawstatus.Analyzer,
 		rawwrite.Analyzer,
 		postonly.Analyzer,
+		errcodes.Analyzer,
 	)
 }
