@@ -33,7 +33,7 @@ func send(ctx context.Context, p params) (any, error) { // want send:"returns ac
 	return nil, nil
 }
 
-func dynamic(ctx context.Context, p params) (any, error) { // want dynamic:`returns \?helpers.go:38 \?postal.go:53`
+func dynamic(ctx context.Context, p params) (any, error) { // want dynamic:`returns \?helpers.go:38 \?postal.go:55`
 	if p.Kind == 1 {
 		return nil, postal.Error(p.Server)
 	}
@@ -41,6 +41,41 @@ func dynamic(ctx context.Context, p params) (any, error) { // want dynamic:`retu
 }
 
 func Routes() {
-	envelope.ActionWith(envelope.ActionOptions{Errors: []*envelope.Error{ErrNoContent}}, send) // want `action helpers.send returns codes it does not declare: access-denied/Suspended \(helpers.send → postal.Status, postal.go:35\), error/Conflict \(helpers.send → postal.Error, postal.go:30\), error/Renamed \(helpers.send → postal.Named → postal.Error, postal.go:30\), error/Wrapped \(helpers.send, helpers.go:31\), not-found/NoSuchServer \(helpers.send → postal.Validate → postal.check, postal.go:23\)`
-	envelope.Action(dynamic) // want `action helpers.dynamic returns codes that cannot be determined: helpers.dynamic, helpers.go:38: the code p.Server is not a constant, helpers.dynamic → \(\*postal.Server\).Lookup, postal.go:53: the code s.code is not a constant; use constant codes, or give the reason there with //envelopevet:allow <reason>`
+	envelope.ActionWith(envelope.ActionOptions{Errors: []*envelope.Error{ErrNoContent}}, send) // want `action helpers.send returns codes it does not declare: access-denied/Suspended \(helpers.send → postal.Status, postal.go:37\), error/Conflict \(helpers.send → postal.Error, postal.go:32\), error/Renamed \(helpers.send → postal.Named → postal.Error, postal.go:32\), error/Wrapped \(helpers.send, helpers.go:31\), not-found/NoSuchServer \(helpers.send → postal.Validate → postal.check, postal.go:25\)`
+	envelope.Action(dynamic) // want `action helpers.dynamic returns codes that cannot be determined: helpers.dynamic, helpers.go:38: the code p.Server is not a constant, helpers.dynamic → \(\*postal.Server\).Lookup, postal.go:55: the code s.code is not a constant; use constant codes, or give the reason there with //envelopevet:allow <reason>`
+}
+
+// Mutually recursive helpers, summarized until neither grows.
+func even(n int) error { // want even:"returns error/Even error/Odd"
+	if n == 0 {
+		return envelope.NewError("Even", "")
+	}
+	return odd(n - 1)
+}
+
+func odd(n int) error { // want odd:"returns error/Even error/Odd"
+	if n == 0 {
+		return envelope.NewError("Odd", "")
+	}
+	return even(n - 1)
+}
+
+type server struct{}
+
+// count is a method, registered as a method value.
+func (s *server) count(ctx context.Context, p params) (int, error) { // want count:"returns error/Even error/Odd"
+	return 0, odd(p.Kind)
+}
+
+func MoreRoutes(s *server) {
+	envelope.Action(s.count) // want `action \(\*helpers.server\).count returns codes it does not declare: error/Even \(\(\*helpers.server\).count → helpers.odd → helpers.even, helpers.go:51\), error/Odd \(\(\*helpers.server\).count → helpers.odd, helpers.go:58\)`
+}
+
+// keyed returns its authenticator's error: declared through it.
+func keyed(ctx context.Context, p params) (any, error) { // want keyed:"returns access-denied/BadKey"
+	return nil, postal.ErrBadKey
+}
+
+func KeyedRoutes() {
+	envelope.ActionWith(envelope.ActionOptions{Auth: postal.Key()}, keyed)
 }

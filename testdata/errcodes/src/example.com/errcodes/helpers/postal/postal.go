@@ -3,7 +3,9 @@
 package postal
 
 import (
+	"context"
 	"fmt"
+	"net/http"
 
 	"github.com/apienvelope/apienvelope/envelope"
 )
@@ -49,6 +51,20 @@ func Wrap(err error) error { // want Wrap:"returns wraps[$]0"
 // be determined.
 type Server struct{ code string }
 
-func (s *Server) Lookup() error { // want Lookup:`returns \?postal.go:53`
+func (s *Server) Lookup() error { // want Lookup:`returns \?postal.go:55`
 	return envelope.NewError(s.code, "")
+}
+
+var ErrBadKey = envelope.Declare(envelope.StatusAccessDenied, "BadKey", "Bad key") // want ErrBadKey:"returns access-denied/BadKey"
+
+// Key is an authenticator made in this package and used in another: its
+// declaration crosses as a fact.
+func Key() *envelope.Authenticator { // want Key:"declares access-denied/BadKey auth PostalKey"
+	return &envelope.Authenticator{
+		Name:   "PostalKey",
+		Errors: []*envelope.Error{ErrBadKey},
+		Check: func(r *http.Request) (context.Context, error) {
+			return nil, ErrBadKey
+		},
+	}
 }
