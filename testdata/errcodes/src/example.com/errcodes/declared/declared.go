@@ -12,7 +12,7 @@ import (
 
 var (
 	ErrMessageNotFound = envelope.Declare(envelope.StatusNotFound, "MessageNotFound", "No message {id}", "id") // want ErrMessageNotFound:"returns not-found/MessageNotFound"
-	ErrNoContent       = envelope.Declare(envelope.StatusError, "NoContent", "No content")                    // want ErrNoContent:"returns error/NoContent"
+	ErrNoContent       = envelope.Declare(envelope.StatusError, "NoContent", "No content")                     // want ErrNoContent:"returns error/NoContent"
 	ErrAlias           = ErrNoContent                                                                          // want ErrAlias:"returns error/NoContent"
 	errPlain           = errors.New("not an envelope error")
 )
@@ -83,8 +83,8 @@ func Routes() {
 	envelope.ActionWith(envelope.ActionOptions{Errors: []*envelope.Error{ErrMessageNotFound, ErrNoContent}}, get)
 	envelope.ActionWith(envelope.ActionOptions{Errors: []*envelope.Error{ErrMessageNotFound, ErrNoContent}}, wrap)
 	envelope.ActionWith(envelope.ActionOptions{Errors: []*envelope.Error{ErrMessageNotFound}}, variables) // want `action declared.variables returns codes it does not declare: error/Conflict \(declared.variables, declared.go:50\), error/Gone \(declared.variables, declared.go:50\)`
-	envelope.ActionWith(envelope.ActionOptions{Errors: []*envelope.Error{ErrMessageNotFound}}, closures) // want `returns codes it does not declare: error/FromClosure \(declared.closures, declared.go:64\), error/InPlace \(declared.closures, declared.go:68\)` `warning: action declared.closures declares a code it never returns: not-found/MessageNotFound`
-	envelope.Action(named) // want `action declared.named returns codes it does not declare: error/Deferred \(declared.named, declared.go:75\), error/NoContent \(declared.named, declared.go:15\)`
+	envelope.ActionWith(envelope.ActionOptions{Errors: []*envelope.Error{ErrMessageNotFound}}, closures)  // want `returns codes it does not declare: error/FromClosure \(declared.closures, declared.go:64\), error/InPlace \(declared.closures, declared.go:68\)` `warning: action declared.closures declares a code it never returns: not-found/MessageNotFound`
+	envelope.Action(named)                                                                                // want `action declared.named returns codes it does not declare: error/Deferred \(declared.named, declared.go:75\), error/NoContent \(declared.named, declared.go:15\)`
 
 	// Options built in a variable, and from another.
 	opts := envelope.ActionOptions{Title: "get"}

@@ -61,7 +61,7 @@ func Routes(rt *middleware.Router, h http.Handler) {
 	envelope.HandlerWith[params, any](envelope.ActionOptions{Errors: []*envelope.Error{ErrTeapot}},
 		middleware.Params(middleware.ParamsOptions{})(http.HandlerFunc(fails))) // want `action returns a code it does not declare: error/ImATeapot \(handlers.fails → handlers.writeStatus, handlers.go:35\)`
 	envelope.HandlerWith[params, any](envelope.ActionOptions{}, &server{}) // want `action returns a code that cannot be determined: \(\*handlers.server\).ServeHTTP, handlers.go:50: the HTTP status s.status is not a constant`
-	envelope.HandlerWith[params, any](envelope.ActionOptions{}, h)        // want `action returns a code that cannot be determined: handlers.go:64: the handler is h`
+	envelope.HandlerWith[params, any](envelope.ActionOptions{}, h)         // want `action returns a code that cannot be determined: handlers.go:64: the handler is h`
 
 	// The router names its actions; a plain handler declares nothing.
 	rt.Action("users", "get", envelope.ActionWith(envelope.ActionOptions{}, get)) // want `action users/get returns a code it does not declare: not-found/NotFound`

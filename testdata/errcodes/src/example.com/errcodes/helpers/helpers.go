@@ -42,7 +42,7 @@ func dynamic(ctx context.Context, p params) (any, error) { // want dynamic:`retu
 
 func Routes() {
 	envelope.ActionWith(envelope.ActionOptions{Errors: []*envelope.Error{ErrNoContent}}, send) // want `action helpers.send returns codes it does not declare: access-denied/Suspended \(helpers.send → postal.Status, postal.go:37\), error/Conflict \(helpers.send → postal.Error, postal.go:32\), error/Renamed \(helpers.send → postal.Named → postal.Error, postal.go:32\), error/Wrapped \(helpers.send, helpers.go:31\), not-found/NoSuchServer \(helpers.send → postal.Validate → postal.check, postal.go:25\)`
-	envelope.Action(dynamic) // want `action helpers.dynamic returns codes that cannot be determined: helpers.dynamic, helpers.go:38: the code p.Server is not a constant, helpers.dynamic → \(\*postal.Server\).Lookup, postal.go:55: the code s.code is not a constant; use constant codes, or give the reason there with //envelopevet:allow <reason>`
+	envelope.Action(dynamic)                                                                   // want `action helpers.dynamic returns codes that cannot be determined: helpers.dynamic, helpers.go:38: the code p.Server is not a constant, helpers.dynamic → \(\*postal.Server\).Lookup, postal.go:55: the code s.code is not a constant; use constant codes, or give the reason there with //envelopevet:allow <reason>`
 }
 
 // Mutually recursive helpers, summarized until neither grows.

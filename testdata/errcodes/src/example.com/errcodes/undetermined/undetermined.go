@@ -52,7 +52,7 @@ func makeAction(code string) http.Handler {
 func factory() func(context.Context, params) (any, error) { return nil }
 
 func register(opts envelope.ActionOptions) {
-	envelope.Action(dynamic)   // want `action undetermined.dynamic returns codes that cannot be determined: undetermined.dynamic, undetermined.go:26: the code p.Code is not a constant, undetermined.dynamic, undetermined.go:28: it comes from byKind\[p.Kind\], undetermined.dynamic, undetermined.go:32: e: its Code is assigned` `error/Fixed \(undetermined.dynamic, undetermined.go:31\)`
-	envelope.Action(factory()) // want `action returns a code that cannot be determined: undetermined.go:56: the action function is a function value made by factory\(\)`
+	envelope.Action(dynamic)           // want `action undetermined.dynamic returns codes that cannot be determined: undetermined.dynamic, undetermined.go:26: the code p.Code is not a constant, undetermined.dynamic, undetermined.go:28: it comes from byKind\[p.Kind\], undetermined.dynamic, undetermined.go:32: e: its Code is assigned` `error/Fixed \(undetermined.dynamic, undetermined.go:31\)`
+	envelope.Action(factory())         // want `action returns a code that cannot be determined: undetermined.go:56: the action function is a function value made by factory\(\)`
 	envelope.ActionWith(opts, dynamic) // want `action undetermined.dynamic returns codes that cannot be determined: .*its declaration: undetermined.go:57: opts is a parameter` `error/Fixed`
 }
