@@ -30,10 +30,13 @@
 //   - a code it cannot determine: not a constant, read from a field, a
 //     map or a function value, or set by assigning Error.Code (category
 //     "undetermined"). "//envelopevet:allow <reason>" on the line that
-//     makes it, or on the registration, silences it;
+//     makes it silences it;
 //   - as a warning, a declared code the action never returns, unless some
 //     code of the action cannot be determined (category "unused"; the
 //     message starts with "warning:"; -errcodes.unused=false turns it off).
+//
+// "//envelopevet:allow <reason>" on a registration (its line, the line
+// above, or the enclosing function) silences that registration's findings.
 //
 // The toolkit's own parameter errors (envelope.ToolkitParameterCodes) and
 // the 500 and 503 answers need no declaration. For an existing handler

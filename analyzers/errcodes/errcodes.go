@@ -38,10 +38,10 @@ where send can return envelope.NewError("NoRecipients", msg), should be
 	envelope.ActionWith(envelope.ActionOptions{Errors: []*envelope.Error{ErrNoRecipients}}, send)
 
 The toolkit's parameter errors and the 500 and 503 answers need no
-declaration. "//envelopevet:allow <reason>" where a code is made, or on the
-registration, silences what it cannot determine. With -errcodes.json (not
-under go vet, which reads the tool's output), each action's codes are
-printed as JSON lines on standard output.
+declaration. "//envelopevet:allow <reason>" where a code is made silences
+what it cannot determine there; on a registration, that registration's
+findings. With -errcodes.json (not under go vet, which reads the tool's
+output), each action's codes are printed as JSON lines on standard output.
 
 It does not see errors from interface methods and function values it
 cannot resolve, nor from fields, maps, slices and channels (as an error,
@@ -68,7 +68,7 @@ var (
 
 func init() {
 	Analyzer.Flags.BoolVar(&jsonFlag, "json", false,
-		"print each action's error codes as a JSON line on standard output")
+		"print each action's error codes as JSON lines on standard output (standalone, not under go vet)")
 	Analyzer.Flags.BoolVar(&unusedFlag, "unused", true,
 		`report declared codes an action never returns (warnings, category "unused")`)
 }
