@@ -35,6 +35,7 @@ import (
 	"github.com/golangci/plugin-module-register/register"
 	"golang.org/x/tools/go/analysis"
 
+	"github.com/apienvelope/apienvelope/analyzers/errcodes"
 	"github.com/apienvelope/apienvelope/analyzers/handlerflow"
 	"github.com/apienvelope/apienvelope/analyzers/postonly"
 	"github.com/apienvelope/apienvelope/analyzers/rawstatus"
@@ -82,7 +83,7 @@ func (p *Plugin) BuildAnalyzers() ([]*analysis.Analyzer, error) {
 	if err := handlerflow.Analyzer.Flags.Set("wrapped", strings.Join(p.settings.Wrapped, ",")); err != nil {
 		return nil, err
 	}
-	return []*analysis.Analyzer{handlerflow.Analyzer, rawstatus.Analyzer, rawwrite.Analyzer, postonly.Analyzer}, nil
+	return []*analysis.Analyzer{handlerflow.Analyzer, rawstatus.Analyzer, rawwrite.Analyzer, postonly.Analyzer, errcodes.Analyzer}, nil
 }
 
 // GetLoadMode asks for type information, which the analyzers need.

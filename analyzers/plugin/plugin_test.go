@@ -2,12 +2,14 @@ package plugin_test
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/golangci/plugin-module-register/register"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/tools/go/analysis/analysistest"
 
 	"github.com/apienvelope/apienvelope/analyzers/handlerflow"
 	"github.com/apienvelope/apienvelope/analyzers/plugin"
@@ -35,7 +37,7 @@ func TestPlugin(t *testing.T) {
 	for _, a := range analyzers {
 		names = append(names, a.Name)
 	}
-	assert.Equal(t, []string{"handlerflow", "rawstatus", "rawwrite", "postonly"}, names)
+	assert.Equal(t, []string{"handlerflow", "rawstatus", "rawwrite", "postonly", "errcodes"}, names)
 
 	assert.True(t, handlerflow.Trusted("example.com/render"))
 	assert.True(t, handlerflow.Trusted("example.com/kit/json"))
@@ -69,12 +71,21 @@ func TestMessagesNameTheAnalyzerOnce(t *testing.T) {
 		"rawstatus":   {"rawstatus/calls"},
 		"rawwrite":    {"rawwrite/calls"},
 		"postonly":    {"postonly/servemux", "postonly/httprouter"},
+		"errcodes":    {"example.com/errcodes/constants"},
 	}
+	// errcodes' fixtures have a GOPATH of their own.
+	errcodesPath := filepath.Join(stdstub.Testdata(), "errcodes")
 	for _, a := range analyzers {
 		t.Run(a.Name, func(t *testing.T) {
 			require.Contains(t, fixtures, a.Name)
+			run := func() []*analysistest.Result { return stdstub.Run(t, a, fixtures[a.Name]...) }
+			if a.Name == "errcodes" {
+				run = func() []*analysistest.Result {
+					return analysistest.Run(stdstub.Use(t, errcodesPath), errcodesPath, a, fixtures[a.Name]...)
+				}
+			}
 			var n int
-			for _, res := range stdstub.Run(t, a, fixtures[a.Name]...) {
+			for _, res := range run() {
 				for _, d := range res.Diagnostics {
 					text := fmt.Sprintf("%s: %s", a.Name, d.Message) // as golangci-lint writes it
 					label, _, _ := strings.Cut(d.Message, ":")

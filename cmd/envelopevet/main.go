@@ -1,6 +1,7 @@
 // Command envelopevet checks that request handlers answer through the
 // apienvelope envelope: it reports raw HTTP statuses (rawstatus), raw body
-// writes (rawwrite) and routes registered for a method (postonly).
+// writes (rawwrite), routes registered for a method (postonly), and error
+// codes an action returns without declaring them (errcodes).
 //
 // Run it standalone:
 //
@@ -30,6 +31,7 @@ import (
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/multichecker"
 
+	"github.com/apienvelope/apienvelope/analyzers/errcodes"
 	"github.com/apienvelope/apienvelope/analyzers/handlerflow"
 	"github.com/apienvelope/apienvelope/analyzers/postonly"
 	"github.com/apienvelope/apienvelope/analyzers/rawstatus"
@@ -40,6 +42,7 @@ var analyzers = []*analysis.Analyzer{
 	rawstatus.Analyzer,
 	rawwrite.Analyzer,
 	postonly.Analyzer,
+	errcodes.Analyzer,
 	handlerflow.Analyzer,
 }
 
@@ -57,7 +60,8 @@ func main() {
 func usage() {
 	out := flag.CommandLine.Output()
 	fmt.Fprint(out, `envelopevet checks that HTTP handlers answer through the apienvelope envelope
-(CONTRACT.md V1-V3). Its analyzers:
+and that actions return only the error codes they declare (CONTRACT.md
+V1-V4). Its analyzers:
 
 `)
 	for _, a := range analyzers {

@@ -53,7 +53,7 @@ func Testdata() string {
 // of the standard library unless [Real].
 func Run(t *testing.T, a *analysis.Analyzer, patterns ...string) []*analysistest.Result {
 	t.Helper()
-	return logErrors(t, analysistest.Run(use(t), Testdata(), a, patterns...))
+	return logErrors(t, analysistest.Run(Use(t, Testdata()), Testdata(), a, patterns...))
 }
 
 // RunWithSuggestedFixes is analysistest.RunWithSuggestedFixes on the
@@ -61,7 +61,7 @@ func Run(t *testing.T, a *analysis.Analyzer, patterns ...string) []*analysistest
 // [Real].
 func RunWithSuggestedFixes(t *testing.T, a *analysis.Analyzer, patterns ...string) []*analysistest.Result {
 	t.Helper()
-	return logErrors(t, analysistest.RunWithSuggestedFixes(use(t), Testdata(), a, patterns...))
+	return logErrors(t, analysistest.RunWithSuggestedFixes(Use(t, Testdata()), Testdata(), a, patterns...))
 }
 
 // Environ returns what to add to the environment of a go command (go vet,
@@ -75,18 +75,20 @@ func Environ(t testing.TB) []string {
 	return []string{"GOROOT=" + GOROOT(t)}
 }
 
-// use points GOROOT at the stubs for the rest of the test, unless [Real],
-// and returns what to give analysistest in place of t.
+// Use points GOROOT at the stubs in gopath's src for the rest of the test,
+// unless [Real], and returns what to give analysistest in place of t: an
+// analyzer with fixtures of its own, under another GOPATH, runs them with
+// analysistest.Run(stdstub.Use(t, gopath), gopath, ...).
 //
 // analysistest checks, when given a testing.TB, that "go env GOROOT" is
 // the test binary's own GOROOT, which the stubs' GOROOT is not; it is given
 // a Testing that only reports errors instead. It then no longer logs the
 // packages' load and type errors: logErrors does.
-func use(t *testing.T) analysistest.Testing {
+func Use(t *testing.T, gopath string) analysistest.Testing {
 	if Real() {
 		return t
 	}
-	t.Setenv("GOROOT", GOROOT(t))
+	t.Setenv("GOROOT", goroot(t, filepath.Join(gopath, "src")))
 	return errorf{t}
 }
 
@@ -115,9 +117,16 @@ func logErrors(t *testing.T, results []*analysistest.Result) []*analysistest.Res
 	return results
 }
 
-// GOROOT makes the stub GOROOT in a temporary directory of t and returns
-// its path.
+// GOROOT makes the stub GOROOT of testdata/src in a temporary directory of
+// t and returns its path.
 func GOROOT(t testing.TB) string {
+	t.Helper()
+	return goroot(t, filepath.Join(Testdata(), "src"))
+}
+
+// goroot makes a GOROOT whose src holds the stubs of src: its directories
+// named like one of the real standard library's.
+func goroot(t testing.TB, src string) string {
 	t.Helper()
 	out, err := exec.Command("go", "env", "GOROOT").Output()
 	if err != nil {
@@ -136,7 +145,6 @@ func GOROOT(t testing.TB) string {
 	}
 	// unsafe is the compiler's own: go list always wants it.
 	link(t, filepath.Join(real, "src", "unsafe"), filepath.Join(root, "src", "unsafe"))
-	src := filepath.Join(Testdata(), "src")
 	stubs, err := os.ReadDir(src)
 	if err != nil {
 		t.Fatal(err)
