@@ -147,7 +147,7 @@ func isHandlerType(t types.Type) bool {
 }
 
 // translate is what the Envelope middleware makes of an HTTP status a
-// wrapped handler writes (SPEC W1): 2xx is a success (ok false), 400 a
+// wrapped handler writes (CONTRACT W1): 2xx is a success (ok false), 400 a
 // parameter-error, 401 and 403 access-denied, 404 not-found, 422 a
 // validation-error, 503 service-unavailable, anything else below 500
 // status error, all with the status text in CamelCase as the code; other

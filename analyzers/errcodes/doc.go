@@ -1,5 +1,5 @@
 // Package errcodes defines an Analyzer that checks that actions return
-// only the error codes they declare (SPEC V4).
+// only the error codes they declare (CONTRACT V4).
 //
 // # Analyzer errcodes
 //
