@@ -38,7 +38,7 @@ func (ex *exchange) translate() answer {
 			return answer{data: validString(body)}
 		}
 	}
-	e := &Error{Status: statusForCode(code), Code: codeFromStatus(code), Message: messageFrom(body, isJSON)}
+	e := &Error{Status: statusForCode(code), Code: statuscode.Code(code), Message: messageFrom(body, isJSON)}
 	switch {
 	case e.Status == StatusInternalServerError:
 		e.Err = errors.New("wrapped handler answered " + strconv.Itoa(code) + ": " + e.Message)
@@ -78,15 +78,6 @@ func statusForCode(code int) Status {
 		return StatusInternalServerError
 	}
 	return StatusError
-}
-
-// codeFromStatus makes a CamelCase code from the status text:
-// 404 gives NotFound, 418 ImATeapot, an unnamed 499 Status499.
-func codeFromStatus(code int) string {
-	if c := statuscode.Code(code); c != "" {
-		return c
-	}
-	return "Status" + strconv.Itoa(code)
 }
 
 // isJSONBody reports whether a wrapped handler's body is JSON: it says so in

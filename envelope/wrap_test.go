@@ -1,6 +1,8 @@
 package envelope
 
 import (
+	"github.com/apienvelope/apienvelope/internal/statuscode"
+
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -126,7 +128,7 @@ func TestWrappedRedirectKeepsItsLocation(t *testing.T) {
 
 func TestCodeFromStatus(t *testing.T) {
 	for code, want := range map[int]string{404: "NotFound", 418: "ImATeapot", 413: "RequestEntityTooLarge", 505: "HTTPVersionNotSupported", 299: "Status299"} {
-		assert.Equal(t, want, codeFromStatus(code))
+		assert.Equal(t, want, statuscode.Code(code))
 	}
 }
 

@@ -4,12 +4,11 @@ import (
 	"go/types"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/apienvelope/apienvelope/analyzers/handlerflow"
 	"github.com/apienvelope/apienvelope/envelope"
+	"github.com/apienvelope/apienvelope/internal/statuscode"
 )
 
 // The toolkit's packages whose API errcodes reads.
@@ -175,29 +174,5 @@ func translate(httpStatus int) (c Code, ok bool) {
 	default:
 		s = envelope.StatusError
 	}
-	return Code{string(s), codeFromStatus(httpStatus)}, true
-}
-
-// codeFromStatus makes the status text CamelCase: 404 gives NotFound, 418
-// ImATeapot, an unnamed 499 Status499.
-func codeFromStatus(httpStatus int) string {
-	text := http.StatusText(httpStatus)
-	if text == "" {
-		return "Status" + strconv.Itoa(httpStatus)
-	}
-	var b strings.Builder
-	upper := true
-	for _, r := range text {
-		switch {
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			if upper {
-				r = unicode.ToUpper(r)
-			}
-			b.WriteRune(r)
-			upper = false
-		case r != '\'':
-			upper = true
-		}
-	}
-	return b.String()
+	return Code{string(s), statuscode.Code(httpStatus)}, true
 }

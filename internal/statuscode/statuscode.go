@@ -6,16 +6,21 @@ package statuscode
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"unicode"
 )
 
 // Code returns status's text in CamelCase: 404 gives NotFound, 418
-// ImATeapot; "" for a status without a text.
+// ImATeapot, a 499 without a text Status499.
 func Code(status int) string {
+	text := http.StatusText(status)
+	if text == "" {
+		return "Status" + strconv.Itoa(status)
+	}
 	var b strings.Builder
 	upper := true
-	for _, r := range http.StatusText(status) {
+	for _, r := range text {
 		switch {
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			if upper {

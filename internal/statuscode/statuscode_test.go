@@ -12,7 +12,7 @@ func TestCode(t *testing.T) {
 		418: "ImATeapot",
 		422: "UnprocessableEntity",
 		405: "MethodNotAllowed",
-		499: "",
+		499: "Status499",
 	} {
 		assert.Equal(t, want, Code(status), "%d", status)
 	}

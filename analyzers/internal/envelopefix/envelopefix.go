@@ -192,10 +192,10 @@ func DeleteLine(pass *analysis.Pass, stmt ast.Stmt) (analysis.TextEdit, bool) {
 func Failure(pkg string, code int, msg string) string {
 	errCode := statuscode.Code(code)
 	switch {
-	case code < 400 || code >= 500 || errCode == "":
+	case code < 400 || code >= 500 || http.StatusText(code) == "":
 		return ""
 	case code == http.StatusBadRequest:
-		return fmt.Sprintf("%s.ParameterError(%q, \"\", %s)", pkg, errCode, msg)
+		return fmt.Sprintf("%s.ParameterError(%q, %s)", pkg, errCode, msg)
 	case code == http.StatusUnprocessableEntity:
 		// envelope.ValidationError has its own code; the wrapper uses
 		// the status text's.

@@ -2,6 +2,11 @@ package envelopefix_test
 
 import (
 	"encoding/json"
+	"go/ast"
+	"go/importer"
+	"go/parser"
+	"go/token"
+	"go/types"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -75,4 +80,23 @@ func TestFailureIsWhatTheWrapperAnswers(t *testing.T) {
 		assert.Equal(t, `"`+got.Error.Code+`"`, quoted.FindString(expr), "%d: %s", code, expr)
 		assert.Equal(t, "the message", got.Error.Message, code)
 	}
+}
+
+// TestFailuresCompile type-checks every expression a fix writes against
+// the real envelope package: a fix that does not compile is no fix.
+func TestFailuresCompile(t *testing.T) {
+	var src strings.Builder
+	src.WriteString("package p\n\nimport \"github.com/apienvelope/apienvelope/envelope\"\n\nvar _ = []error{\n")
+	for code := 400; code < 500; code++ {
+		if expr := envelopefix.Failure("envelope", code, `"the message"`); expr != "" {
+			src.WriteString("\t" + expr + ",\n")
+		}
+	}
+	src.WriteString("}\n")
+	fset := token.NewFileSet()
+	file, err := parser.ParseFile(fset, "fixes.go", src.String(), 0)
+	require.NoError(t, err, src.String())
+	conf := types.Config{Importer: importer.ForCompiler(fset, "source", nil)}
+	_, err = conf.Check("p", fset, []*ast.File{file}, nil)
+	assert.NoError(t, err, src.String())
 }
