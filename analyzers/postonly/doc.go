@@ -30,7 +30,21 @@
 // It checks httprouter's GET, PUT, PATCH, DELETE, HEAD and OPTIONS methods
 // and Handle, Handler and HandlerFunc with a constant method, and the
 // patterns given to http.ServeMux's Handle and HandleFunc (on any mux value,
-// also through http.Handle and http.HandleFunc) that name a method. Routes
-// registered in _test.go files are not reported: test servers may imitate
-// any API.
+// also through http.Handle and http.HandleFunc) that name a method.
+//
+// Its advice never names a route that the package already registers on a
+// router of the same kind, since the router would panic at start: when
+// "GET /users" and "POST /users" are both registered, following the plain
+// advice for both would register "/users" twice, so each action is advised
+// a path of its own instead. Two variables may hold the same router, so
+// every router of a kind counts as the same one.
+//
+// Not reported, or not seen: routes in _test.go files (test servers may
+// imitate any API) and in generated files; methods and patterns that are
+// not constants (routes built at run time, or passed to a helper that
+// registers them); routers other than httprouter and http.ServeMux
+// (gorilla/mux's Methods, chi's Get, echo, gin, ...). The check for routes
+// already registered sees the constant routes of the package being
+// analysed, and catches the duplicates that panic (the same path, wildcard
+// names aside), not httprouter's other wildcard conflicts.
 package postonly

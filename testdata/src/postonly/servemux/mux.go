@@ -37,6 +37,23 @@ func routes(mux *http.ServeMux, m myMux, am *aliasMux) {
 	mux.HandleFunc(dynamic, h)
 }
 
+// The advice never names a pattern the package registers: ServeMux panics
+// on a pattern registered twice, and "/v1/users/{id}" is "/v1/users/{uid}".
+func clashes(mux, other *http.ServeMux) {
+	mux.HandleFunc("POST /v1/users", h) // want `route "POST /v1/users" names its method: .*; "GET /v1/users" \(mux.go:\d+\) has the same path, and both would become "/v1/users", which http.ServeMux refuses: register each action at a path of its own behind middleware.PostOnly, or use middleware.Router`
+	mux.HandleFunc("GET /v1/users", h)  // want `route "GET /v1/users" registered for GET: .*; "POST /v1/users" \(mux.go:\d+\) has the same path`
+
+	mux.HandleFunc("GET /v1/users/{id}", h) // want `route "GET /v1/users/{id}" registered for GET: actions are called with POST; "/v1/users/{uid}" is registered too \(mux.go:\d+\): register this action at a path of its own behind middleware.PostOnly, or use middleware.Router`
+	other.HandleFunc("/v1/users/{uid}", h)
+
+	// The default mux and another variable may be the same mux.
+	http.HandleFunc("GET /v1/orders", h) // want `"/v1/orders" is registered too`
+	mux.HandleFunc("/v1/orders", h)
+
+	// Different hosts are different paths.
+	mux.HandleFunc("GET example.com/v1/users", h) // want `register "example.com/v1/users" behind middleware.PostOnly`
+}
+
 // The toolkit's router: every route is an action called with POST.
 func router() http.Handler {
 	rt := middleware.NewRouter(middleware.RouterOptions{})
