@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -76,7 +77,12 @@ func TestEndToEnd(t *testing.T) {
 	t.Run("standalone exits 3 on findings", func(t *testing.T) {
 		code, _, stderr := run(t, dir, bin, "./...")
 		assert.Equal(t, 3, code, stderr)
-		assert.Equal(t, 3, strings.Count(stderr, "\n"), stderr)
+		assert.Equal(t, 5, strings.Count(stderr, "\n"), stderr)
+	})
+	t.Run("standalone finds what go vet finds", func(t *testing.T) {
+		_, _, vet := run(t, dir, "go", "vet", "-vettool="+bin, "./...")
+		_, _, standalone := run(t, dir, bin, "./...")
+		assert.ElementsMatch(t, findingLines(t, dir, vet), findingLines(t, dir, standalone))
 	})
 	t.Run("standalone exits 0 on clean code", func(t *testing.T) {
 		code, stdout, stderr := run(t, dir, bin, "./clean")
@@ -98,6 +104,41 @@ func TestEndToEnd(t *testing.T) {
 		assert.Len(t, bad["rawwrite"], 1)
 		assert.Len(t, bad["postonly"], 1)
 		assert.Contains(t, bad["rawstatus"][0].Posn, "bad.go:14")
+		// bad is analysed with its test file: each finding is listed
+		// once all the same.
+		var posns []string
+		for _, byAnalyzer := range report {
+			for _, diags := range byAnalyzer {
+				for _, d := range diags {
+					posns = append(posns, d.Posn)
+				}
+			}
+		}
+		assert.Len(t, posns, 5, stdout)
+		slices.Sort(posns)
+		assert.Len(t, slices.Compact(posns), 5, "listed twice: %s", stdout)
+	})
+	t.Run("fix lists what it did not fix and the go get line", func(t *testing.T) {
+		fixed := fixture(t)
+		code, _, stderr := run(t, fixed, bin, "-fix", "./...")
+		assert.Equal(t, 3, code, stderr)
+		assert.Contains(t, stderr, "envelopevet: 3 findings not fixed:\n")
+		assert.Regexp(t, `bad.go:10:17: route "GET /users/info" registered for GET`, stderr)
+		assert.Regexp(t, `bad.go:18:2: fmt.Fprintln writes the body of w`, stderr)
+		assert.Regexp(t, `probe.go:15:4: http.NotFound sets the HTTP status of w`, stderr)
+		assert.Regexp(t, `which \S+/go.mod does not require; in \S+, run:\n\tgo get github.com/apienvelope/apienvelope@(latest|v\S+)\n`, stderr)
+
+		probe, err := os.ReadFile(filepath.Join(fixed, "probe", "probe.go"))
+		require.NoError(t, err)
+		assert.Contains(t, string(probe), "\t\t\thttp.NotFound(w, r)\n", "the probe keeps its status")
+		assert.Contains(t, string(probe), "\tenvelope.Fail(w, r, envelope.NotFound(\"NotFound\", \"404 page not found\"))\n", "info is fixed")
+	})
+	t.Run("fix exits 0 when it fixes everything", func(t *testing.T) {
+		code, stdout, stderr := run(t, fixture(t), bin, "-fix", "-rawstatus", "./bad")
+		assert.Zero(t, code, stderr)
+		assert.Empty(t, stdout)
+		assert.NotContains(t, stderr, "not fixed")
+		assert.Contains(t, stderr, "go get github.com/apienvelope/apienvelope@")
 	})
 	t.Run("the diff is the fix", func(t *testing.T) {
 		_, diff, stderr := run(t, dir, bin, "-fix", "-diff", "./bad")
@@ -118,7 +159,7 @@ func TestEndToEnd(t *testing.T) {
 		assert.Zero(t, code, stderr)
 	})
 	t.Run("wrapped handlers are not reported", func(t *testing.T) {
-		code, _, stderr := run(t, dir, bin, "-handlerflow.wrapped=example.com/fixture/bad", "./...")
+		code, _, stderr := run(t, dir, bin, "-handlerflow.wrapped=example.com/fixture/bad", "./bad")
 		assert.Equal(t, 3, code, stderr)
 		assert.Equal(t, 1, strings.Count(stderr, "\n"), stderr)
 		assert.Contains(t, stderr, "registered for GET")
@@ -146,6 +187,21 @@ func TestHelp(t *testing.T) {
 	} {
 		assert.Contains(t, intro, want)
 	}
+}
+
+// findingLines returns the "file:line:col: message" lines of output, with
+// file relative to dir.
+func findingLines(t *testing.T, dir, output string) []string {
+	t.Helper()
+	var lines []string
+	for _, line := range regexp.MustCompile(`(?m)^\S+\.go:\d+:\d+: .*$`).FindAllString(output, -1) {
+		if rel, err := filepath.Rel(dir, line); err == nil && filepath.IsAbs(line) {
+			line = rel
+		}
+		lines = append(lines, line)
+	}
+	require.NotEmpty(t, lines, output)
+	return lines
 }
 
 // patch applies a unified diff of one file to old, checking each hunk's

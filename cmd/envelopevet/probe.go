@@ -1,0 +1,130 @@
+package main
+
+import (
+	"go/ast"
+	"go/token"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ast/astutil"
+)
+
+// probeWords name health, readiness and liveness probes, the words of a
+// handler's name or route that say it answers one.
+var probeWords = map[string]bool{
+	"health": true, "healthz": true, "healthcheck": true,
+	"ready": true, "readyz": true, "readiness": true,
+	"live": true, "livez": true, "liveness": true,
+	"probe": true,
+}
+
+// withoutProbeFixes returns a copy of a whose findings in the handler of a
+// health, readiness or liveness probe carry no suggested fix. A fix writes
+// the envelope, always sent with HTTP 200; a probe's client (a load
+// balancer, Kubernetes) reads only the status, so a probe's 404 or 503
+// made an envelope reads as healthy. The finding stays: the probe is
+// marked with //envelopevet:allow, or moved out of the API.
+func withoutProbeFixes(a *analysis.Analyzer) *analysis.Analyzer {
+	wrapped := *a
+	wrapped.Run = func(pass *analysis.Pass) (any, error) {
+		p := *pass
+		p.Report = func(d analysis.Diagnostic) {
+			if len(d.SuggestedFixes) > 0 && inProbe(pass, d.Pos) {
+				d.SuggestedFixes = nil
+			}
+			pass.Report(d)
+		}
+		return a.Run(&p)
+	}
+	return &wrapped
+}
+
+// inProbe reports whether pos is inside a probe's handler: a function
+// whose name, or that of a function around it, is made of a probe word
+// (readinessProbe, newHealthHandler, healthServer.ServeHTTP), a function
+// literal assigned to such a name, or one registered with a route whose
+// last segment is a probe word ("/healthz", "GET /ready").
+func inProbe(pass *analysis.Pass, pos token.Pos) bool {
+	for _, file := range pass.Files {
+		if pos < file.FileStart || pos >= file.FileEnd {
+			continue
+		}
+		path, _ := astutil.PathEnclosingInterval(file, pos, pos)
+		for _, n := range path {
+			var names []string
+			switch n := n.(type) {
+			case *ast.FuncDecl:
+				names = append(names, n.Name.Name)
+				if n.Recv != nil && len(n.Recv.List) == 1 {
+					names = append(names, typeNames(n.Recv.List[0].Type)...)
+				}
+			case *ast.AssignStmt:
+				for _, lhs := range n.Lhs {
+					if id, ok := lhs.(*ast.Ident); ok {
+						names = append(names, id.Name)
+					}
+				}
+			case *ast.ValueSpec:
+				for _, id := range n.Names {
+					names = append(names, id.Name)
+				}
+			case *ast.CallExpr:
+				for _, arg := range n.Args {
+					if lit, ok := arg.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+						route, _ := strconv.Unquote(lit.Value)
+						names = append(names, route[strings.LastIndex(route, "/")+1:])
+					}
+				}
+			}
+			for _, name := range names {
+				for _, word := range words(name) {
+					if probeWords[word] {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
+// typeNames returns the names in a receiver's type: healthServer in
+// *healthServer, server and T in server[T].
+func typeNames(recv ast.Expr) []string {
+	var names []string
+	ast.Inspect(recv, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok {
+			names = append(names, id.Name)
+		}
+		return true
+	})
+	return names
+}
+
+// words splits an identifier or a path segment into lower-case words:
+// "newReadinessProbe" is new, readiness, probe; "HTTPHealth" is http,
+// health; "ready_check" is ready, check.
+func words(name string) []string {
+	var out []string
+	runes := []rune(name)
+	start := 0
+	for i, r := range runes {
+		switch {
+		case !unicode.IsLetter(r):
+			if i > start {
+				out = append(out, strings.ToLower(string(runes[start:i])))
+			}
+			start = i + 1
+		case i > start && unicode.IsUpper(r) &&
+			(unicode.IsLower(runes[i-1]) || i+1 < len(runes) && unicode.IsLower(runes[i+1])):
+			out = append(out, strings.ToLower(string(runes[start:i])))
+			start = i
+		}
+	}
+	if start < len(runes) {
+		out = append(out, strings.ToLower(string(runes[start:])))
+	}
+	return out
+}
