@@ -77,7 +77,7 @@ func TestEndToEnd(t *testing.T) {
 	t.Run("standalone exits 3 on findings", func(t *testing.T) {
 		code, _, stderr := run(t, dir, bin, "./...")
 		assert.Equal(t, 3, code, stderr)
-		assert.Equal(t, 5, strings.Count(stderr, "\n"), stderr)
+		assert.Equal(t, 6, strings.Count(stderr, "\n"), stderr)
 	})
 	t.Run("standalone finds what go vet finds", func(t *testing.T) {
 		_, _, vet := run(t, dir, "go", "vet", "-vettool="+bin, "./...")
@@ -114,9 +114,9 @@ func TestEndToEnd(t *testing.T) {
 				}
 			}
 		}
-		assert.Len(t, posns, 5, stdout)
+		assert.Len(t, posns, 6, stdout)
 		slices.Sort(posns)
-		assert.Len(t, slices.Compact(posns), 5, "listed twice: %s", stdout)
+		assert.Len(t, slices.Compact(posns), 6, "listed twice: %s", stdout)
 	})
 	t.Run("fix lists what it did not fix and the go get line", func(t *testing.T) {
 		fixed := fixture(t)
@@ -132,6 +132,7 @@ func TestEndToEnd(t *testing.T) {
 		require.NoError(t, err)
 		assert.Contains(t, string(probe), "\t\t\thttp.NotFound(w, r)\n", "the probe keeps its status")
 		assert.Contains(t, string(probe), "\tenvelope.Fail(w, r, envelope.NotFound(\"NotFound\", \"404 page not found\"))\n", "info is fixed")
+		assert.Contains(t, string(probe), "\tenvelope.Fail(w, r, envelope.NotFound(\"NotFound\", \"the users are not ready\"))\n", "a message is not a route")
 	})
 	t.Run("fix exits 0 when it fixes everything", func(t *testing.T) {
 		code, stdout, stderr := run(t, fixture(t), bin, "-fix", "-rawstatus", "./bad")

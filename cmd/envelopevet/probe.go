@@ -73,8 +73,12 @@ func inProbe(pass *analysis.Pass, pos token.Pos) bool {
 			case *ast.CallExpr:
 				for _, arg := range n.Args {
 					if lit, ok := arg.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+						// A route has a slash; a message such as
+						// "not ready yet" is not one.
 						route, _ := strconv.Unquote(lit.Value)
-						names = append(names, route[strings.LastIndex(route, "/")+1:])
+						if i := strings.LastIndex(route, "/"); i >= 0 {
+							names = append(names, route[i+1:])
+						}
 					}
 				}
 			}
