@@ -45,8 +45,8 @@ import (
 )
 
 var analyzers = []*analysis.Analyzer{
-	withoutProbeFixes(rawstatus.Analyzer),
-	withoutProbeFixes(rawwrite.Analyzer),
+	withoutMonitoringFixes(rawstatus.Analyzer),
+	withoutMonitoringFixes(rawwrite.Analyzer),
 	postonly.Analyzer,
 	errcodes.Analyzer,
 	handlerflow.Analyzer,

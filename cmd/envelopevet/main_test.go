@@ -77,7 +77,7 @@ func TestEndToEnd(t *testing.T) {
 	t.Run("standalone exits 3 on findings", func(t *testing.T) {
 		code, _, stderr := run(t, dir, bin, "./...")
 		assert.Equal(t, 3, code, stderr)
-		assert.Equal(t, 6, strings.Count(stderr, "\n"), stderr)
+		assert.Equal(t, 7, strings.Count(stderr, "\n"), stderr)
 	})
 	t.Run("standalone finds what go vet finds", func(t *testing.T) {
 		_, _, vet := run(t, dir, "go", "vet", "-vettool="+bin, "./...")
@@ -114,23 +114,24 @@ func TestEndToEnd(t *testing.T) {
 				}
 			}
 		}
-		assert.Len(t, posns, 6, stdout)
+		assert.Len(t, posns, 7, stdout)
 		slices.Sort(posns)
-		assert.Len(t, slices.Compact(posns), 6, "listed twice: %s", stdout)
+		assert.Len(t, slices.Compact(posns), 7, "listed twice: %s", stdout)
 	})
 	t.Run("fix lists what it did not fix and the go get line", func(t *testing.T) {
 		fixed := fixture(t)
 		code, _, stderr := run(t, fixed, bin, "-fix", "./...")
 		assert.Equal(t, 3, code, stderr)
-		assert.Contains(t, stderr, "envelopevet: 3 findings not fixed:\n")
+		assert.Contains(t, stderr, "envelopevet: 4 findings not fixed:\n")
 		assert.Regexp(t, `bad.go:10:17: route "GET /users/info" registered for GET`, stderr)
 		assert.Regexp(t, `bad.go:18:2: fmt.Fprintln writes the body of w`, stderr)
-		assert.Regexp(t, `probe.go:15:4: http.NotFound sets the HTTP status of w`, stderr)
+		assert.Regexp(t, `probe.go:16:4: http.NotFound sets the HTTP status of w`, stderr)
+		assert.Regexp(t, `probe.go:24:4: http.NotFound sets the HTTP status of w`, stderr)
 		assert.Regexp(t, `which \S+/go.mod does not require; in \S+, run:\n\tgo get github.com/apienvelope/apienvelope@(latest|v\S+)\n`, stderr)
 
 		probe, err := os.ReadFile(filepath.Join(fixed, "probe", "probe.go"))
 		require.NoError(t, err)
-		assert.Contains(t, string(probe), "\t\t\thttp.NotFound(w, r)\n", "the probe keeps its status")
+		assert.Equal(t, 2, strings.Count(string(probe), "\t\t\thttp.NotFound(w, r)\n"), "the probe and the metrics keep their status")
 		assert.Contains(t, string(probe), "\tenvelope.Fail(w, r, envelope.NotFound(\"NotFound\", \"404 page not found\"))\n", "info is fixed")
 		assert.Contains(t, string(probe), "\tenvelope.Fail(w, r, envelope.NotFound(\"NotFound\", \"the users are not ready\"))\n", "a message is not a route")
 	})

@@ -1,5 +1,6 @@
-// Package probe has a readiness probe, whose raw 404 -fix leaves alone: an
-// envelope is sent with 200, which the probe's client reads as ready.
+// Package probe has a readiness probe and a metrics endpoint, whose raw
+// 404s -fix leaves alone: an envelope is sent with 200, which the probe's
+// client reads as ready, and a metrics scraper as metrics to parse.
 package probe
 
 import "net/http"
@@ -15,6 +16,16 @@ func newReadinessProbe(ready func() bool) http.HandlerFunc {
 			http.NotFound(w, r)
 		}
 	}
+}
+
+func metricsHandler(allowed func(*http.Request) bool, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !allowed(r) {
+			http.NotFound(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 func info(w http.ResponseWriter, r *http.Request) {

@@ -11,27 +11,30 @@ import (
 	"golang.org/x/tools/go/ast/astutil"
 )
 
-// probeWords name health, readiness and liveness probes, the words of a
-// handler's name or route that say it answers one.
-var probeWords = map[string]bool{
+// monitoringWords name monitoring endpoints (health, readiness and
+// liveness probes, metrics): the words of a handler's name or route that
+// say it serves one.
+var monitoringWords = map[string]bool{
 	"health": true, "healthz": true, "healthcheck": true,
 	"ready": true, "readyz": true, "readiness": true,
 	"live": true, "livez": true, "liveness": true,
-	"probe": true,
+	"probe": true, "metrics": true,
 }
 
-// withoutProbeFixes returns a copy of a whose findings in the handler of a
-// health, readiness or liveness probe carry no suggested fix. A fix writes
-// the envelope, always sent with HTTP 200; a probe's client (a load
-// balancer, Kubernetes) reads only the status, so a probe's 404 or 503
-// made an envelope reads as healthy. The finding stays: the probe is
-// marked with //envelopevet:allow, or moved out of the API.
-func withoutProbeFixes(a *analysis.Analyzer) *analysis.Analyzer {
+// withoutMonitoringFixes returns a copy of a whose findings in the handler
+// of a monitoring endpoint (a health, readiness or liveness probe, metrics)
+// carry no suggested fix. A fix writes the envelope, always sent with HTTP
+// 200; a monitoring client (a load balancer, Kubernetes, Prometheus) reads
+// the status and its own format, so a probe's 404 or 503 made an envelope
+// reads as healthy, and a metrics endpoint's 404 as a scrape to parse. The
+// finding stays: the handler is marked with //envelopevet:allow, or served
+// outside the API.
+func withoutMonitoringFixes(a *analysis.Analyzer) *analysis.Analyzer {
 	wrapped := *a
 	wrapped.Run = func(pass *analysis.Pass) (any, error) {
 		p := *pass
 		p.Report = func(d analysis.Diagnostic) {
-			if len(d.SuggestedFixes) > 0 && inProbe(pass, d.Pos) {
+			if len(d.SuggestedFixes) > 0 && inMonitoring(pass, d.Pos) {
 				d.SuggestedFixes = nil
 			}
 			pass.Report(d)
@@ -41,12 +44,13 @@ func withoutProbeFixes(a *analysis.Analyzer) *analysis.Analyzer {
 	return &wrapped
 }
 
-// inProbe reports whether pos is inside a probe's handler: a function
-// whose name, or that of a function around it, is made of a probe word
-// (readinessProbe, newHealthHandler, healthServer.ServeHTTP), a function
-// literal assigned to such a name, or one registered with a route whose
-// last segment is a probe word ("/healthz", "GET /ready").
-func inProbe(pass *analysis.Pass, pos token.Pos) bool {
+// inMonitoring reports whether pos is inside a monitoring endpoint's
+// handler: a function whose name, or that of a function around it, has a
+// monitoring word (readinessProbe, newHealthHandler,
+// healthServer.ServeHTTP, metricsHandler), a function literal assigned to
+// such a name, or one registered with a route whose last segment is one
+// ("/healthz", "GET /ready", "/metrics").
+func inMonitoring(pass *analysis.Pass, pos token.Pos) bool {
 	for _, file := range pass.Files {
 		if pos < file.FileStart || pos >= file.FileEnd {
 			continue
@@ -84,7 +88,7 @@ func inProbe(pass *analysis.Pass, pos token.Pos) bool {
 			}
 			for _, name := range names {
 				for _, word := range words(name) {
-					if probeWords[word] {
+					if monitoringWords[word] {
 						return true
 					}
 				}

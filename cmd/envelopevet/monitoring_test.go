@@ -7,7 +7,7 @@ import (
 )
 
 // TestWords checks how names are split into the words that say a handler
-// is a probe's: a probe word inside another word does not count.
+// serves a monitoring endpoint: such a word inside another does not count.
 func TestWords(t *testing.T) {
 	for name, want := range map[string][]string{
 		"newReadinessProbe": {"new", "readiness", "probe"},
