@@ -118,6 +118,17 @@ func TestEndToEnd(t *testing.T) {
 		slices.Sort(posns)
 		assert.Len(t, slices.Compact(posns), 7, "listed twice: %s", stdout)
 	})
+	t.Run("json still lists the findings when a package does not build", func(t *testing.T) {
+		broken := fixture(t)
+		require.NoError(t, os.MkdirAll(filepath.Join(broken, "broken"), 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(broken, "broken", "broken.go"), []byte("package broken\n\nvar x int = \"s\"\n"), 0o644))
+		code, stdout, stderr := run(t, broken, bin, "-json", "./...")
+		assert.Equal(t, 1, code, stderr)
+		assert.Contains(t, stderr, "broken.go:3:13")
+		var report map[string]map[string][]struct{ Posn string }
+		require.NoError(t, json.Unmarshal([]byte(stdout), &report), stdout)
+		assert.Len(t, report["example.com/fixture/bad"]["rawstatus"], 1)
+	})
 	t.Run("fix lists what it did not fix and the go get line", func(t *testing.T) {
 		fixed := fixture(t)
 		code, _, stderr := run(t, fixed, bin, "-fix", "./...")

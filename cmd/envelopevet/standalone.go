@@ -143,7 +143,9 @@ func vet(args []string) (findings, error) {
 				var diags []json.RawMessage
 				if err := json.Unmarshal(raw, &diags); err != nil {
 					var failed struct{ Error string }
-					json.Unmarshal(raw, &failed)
+					if err := json.Unmarshal(raw, &failed); err != nil {
+						return found, errors.Join(append(errs, fmt.Errorf("reading go vet -json: %w", err))...)
+					}
 					errs = append(errs, fmt.Errorf("%s: %s: %s", pkg, analyzer, failed.Error))
 					continue
 				}
@@ -187,8 +189,8 @@ func goVet(args []string, w io.Writer) error {
 // column as numbers.
 func comparePosn(a, b string) int {
 	split := func(p string) (string, int, int) {
-		rest, col, _ := cutLast(p)
-		file, line, _ := cutLast(rest)
+		rest, col := cutLast(p)
+		file, line := cutLast(rest)
 		l, _ := strconv.Atoi(line)
 		c, _ := strconv.Atoi(col)
 		return file, l, c
@@ -204,12 +206,13 @@ func comparePosn(a, b string) int {
 	return ca - cb
 }
 
-func cutLast(s string) (before, after string, found bool) {
+// cutLast cuts s around its last colon.
+func cutLast(s string) (before, after string) {
 	i := strings.LastIndex(s, ":")
 	if i < 0 {
-		return s, "", false
+		return s, ""
 	}
-	return s[:i], s[i+1:], true
+	return s[:i], s[i+1:]
 }
 
 // printText prints each finding as "posn: message", as go vet does.
