@@ -14,7 +14,7 @@ import (
 // write: only one that makes the whole answer.
 type event struct {
 	call     *ast.CallExpr
-	writers  sources  // the writers it may answer through
+	writers  sources  // the writer params it may answer through
 	home     ast.Node // the innermost function around the call
 	deferred bool     // in a defer or go statement: it runs at another time
 }
@@ -42,7 +42,7 @@ func (u *unit) collectEvents(e *engine) {
 		case *ast.DeferStmt, *ast.GoStmt:
 			deferred++
 		case *ast.CallExpr:
-			if w := u.answers(e, n); w != 0 {
+			if w := u.answers(e, n); !w.empty() {
 				u.events = append(u.events, event{n, w, funcs[len(funcs)-1], deferred > 0})
 			}
 		}
@@ -54,7 +54,7 @@ func (u *unit) collectEvents(e *engine) {
 func (u *unit) answers(e *engine, call *ast.CallExpr) sources {
 	info := e.pass.TypesInfo
 	if tv, ok := info.Types[call.Fun]; ok && (tv.IsType() || tv.IsBuiltin()) {
-		return 0
+		return sources{}
 	}
 	fn := callee(info, call)
 	var args []argument
@@ -68,8 +68,8 @@ func (u *unit) answers(e *engine, call *ast.CallExpr) sources {
 	}
 	var w sources
 	for _, a := range args {
-		if s := u.eval(e, a.expr) & u.writers; s != 0 && (fn == nil || !e.quiet(fn, a.slot)) {
-			w |= s
+		if s := u.writerParams(u.eval(e, a.expr).all()); !s.empty() && (fn == nil || !e.quiet(fn, a.slot)) {
+			w = w.or(s)
 		}
 	}
 	return w
@@ -90,7 +90,7 @@ func (e *engine) quiet(fn *types.Func, slot int) bool {
 		return false
 	}
 	fact := e.lookup(fn)
-	return fact == nil || !(fact.Status | fact.Body).Has(slot)
+	return fact == nil || len(paths(fact.Status, slot)) == 0 && len(paths(fact.Body, slot)) == 0
 }
 
 // Sole reports whether the calls of group, findings of one handler, make
@@ -112,7 +112,7 @@ func (r *Result) Sole(group ...Finding) bool {
 		if f.unit != u || u == nil {
 			return false
 		}
-		writers |= f.writers
+		writers = writers.or(f.writers)
 		calls[f.Node] = true
 	}
 	var mine, others []event
@@ -120,7 +120,7 @@ func (r *Result) Sole(group ...Finding) bool {
 		switch {
 		case calls[ev.call]:
 			mine = append(mine, ev)
-		case ev.writers&writers != 0:
+		case !intersect(ev.writers, writers).empty():
 			others = append(others, ev)
 		}
 	}
@@ -128,10 +128,13 @@ func (r *Result) Sole(group ...Finding) bool {
 		return false
 	}
 	home := mine[0].home
-	for i, owner := range u.owners {
-		if writers&(1<<uint(i)) != 0 && owner != home {
-			return false // a closure writing to its enclosing handler's writer
-		}
+	foreign := false
+	writers.each(func(p int) {
+		// A closure writing to its enclosing handler's writer.
+		foreign = foreign || u.params[p].owner != home
+	})
+	if foreign {
+		return false
 	}
 	g := r.graph(home)
 	for _, m := range mine {
@@ -172,13 +175,7 @@ func (r *Result) graph(fn ast.Node) *graph {
 	if g, ok := r.graphs[fn]; ok {
 		return g
 	}
-	var body *ast.BlockStmt
-	switch fn := fn.(type) {
-	case *ast.FuncDecl:
-		body = fn.Body
-	case *ast.FuncLit:
-		body = fn.Body
-	}
+	body := funcBody(fn)
 	mayReturn := func(call *ast.CallExpr) bool {
 		id, ok := ast.Unparen(call.Fun).(*ast.Ident)
 		if !ok {

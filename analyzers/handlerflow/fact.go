@@ -4,51 +4,79 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
-// Slots is a set of a function's value slots: for a method, slot 0 is the
-// receiver and slot i+1 its parameter i; for a function, slot i is parameter
-// i. Slots past 63 are not tracked.
-type Slots uint64
+// An Access names part of a function's value slot: for a method, slot 0 is
+// the receiver and slot i+1 its parameter i; for a function, slot i is
+// parameter i. Path is "" for the whole value, or the fields followed from
+// it, such as ".out" or ".log.core".
+type Access struct {
+	Slot int
+	Path string
+}
 
-// Has reports whether slot i is in s.
-func (s Slots) Has(i int) bool { return i >= 0 && i < 64 && s&(1<<uint(i)) != 0 }
+// A Store says that a method stores part of one of its slots in a field of
+// its receiver: Access is what is stored, Field the receiver's path where
+// it goes ("" when the receiver as a whole is updated).
+type Store struct {
+	Access
+	Field string
+}
 
 // Fact says what a function does to the writers it is given. It is attached
 // to functions and methods that set a status on, write a body to, return,
-// or store in their receiver at least one of their slots.
+// or store in their receiver part of at least one of their slots.
 type Fact struct {
-	Status Slots    // slots whose writer gets a status
-	Body   Slots    // slots whose writer gets a body
-	Result Slots    // slots that the results carry (json.NewEncoder's w)
-	Stores Slots    // slots a method stores in its receiver (gzip.Writer's init)
-	Names  []string // slot names, for String
+	Status []Access // parts whose writer gets a status
+	Body   []Access // parts whose writer gets a body
+	Result []Access // parts that the results carry (json.NewEncoder's w)
+	// LaterStatus and LaterBody are the parts whose writer gets a status
+	// or a body from a function literal that the function returns or
+	// stores, when that is called (expfmt.NewEncoder's w).
+	LaterStatus, LaterBody []Access
+	Stores                 []Store  // parts a method stores in its receiver (gzip.Writer's Reset)
+	Names                  []string // slot names, for String
 }
 
 // AFact marks Fact as an analysis fact.
 func (*Fact) AFact() {}
 
-// String lists the slots by name, for example "status:w body:w".
+// String lists the parts by name, for example "status:w body:b.w
+// stores.conns:w".
 func (f *Fact) String() string {
-	var parts []string
+	var out []string
 	for _, k := range []struct {
 		label string
-		slots Slots
-	}{{"status", f.Status}, {"body", f.Body}, {"returns", f.Result}, {"stores", f.Stores}} {
-		for i := range f.Names {
-			if k.slots.Has(i) {
-				parts = append(parts, k.label+":"+f.Names[i])
-			}
+		list  []Access
+	}{{"status", f.Status}, {"body", f.Body}, {"later-status", f.LaterStatus}, {"later-body", f.LaterBody}, {"returns", f.Result}} {
+		for _, a := range k.list {
+			out = append(out, k.label+":"+f.name(a))
 		}
 	}
-	return strings.Join(parts, " ")
+	for _, s := range f.Stores {
+		out = append(out, "stores"+s.Field+":"+f.name(s.Access))
+	}
+	return strings.Join(out, " ")
 }
 
-func (f *Fact) empty() bool { return f.Status == 0 && f.Body == 0 && f.Result == 0 && f.Stores == 0 }
+func (f *Fact) name(a Access) string {
+	if a.Slot < len(f.Names) {
+		return f.Names[a.Slot] + a.Path
+	}
+	return fmt.Sprintf("#%d%s", a.Slot, a.Path)
+}
+
+func (f *Fact) empty() bool {
+	return len(f.Status) == 0 && len(f.Body) == 0 && len(f.LaterStatus) == 0 && len(f.LaterBody) == 0 &&
+		len(f.Result) == 0 && len(f.Stores) == 0
+}
 
 func (f *Fact) equal(g *Fact) bool {
-	return f.Status == g.Status && f.Body == g.Body && f.Result == g.Result && f.Stores == g.Stores
+	return slices.Equal(f.Status, g.Status) && slices.Equal(f.Body, g.Body) &&
+		slices.Equal(f.LaterStatus, g.LaterStatus) && slices.Equal(f.LaterBody, g.LaterBody) &&
+		slices.Equal(f.Result, g.Result) && slices.Equal(f.Stores, g.Stores)
 }
 
 func slotName(name string, i int) string {
@@ -58,30 +86,115 @@ func slotName(name string, i int) string {
 	return name
 }
 
+// paths returns the paths of slot in list.
+func paths(list []Access, slot int) []string {
+	var out []string
+	for _, a := range list {
+		if a.Slot == slot {
+			out = append(out, a.Path)
+		}
+	}
+	return out
+}
+
+// minimal sorts list and drops every access within another one: writing
+// to w covers writing to w.buf.
+func minimal(list []Access) []Access {
+	slices.SortFunc(list, func(a, b Access) int {
+		if a.Slot != b.Slot {
+			return a.Slot - b.Slot
+		}
+		return strings.Compare(a.Path, b.Path)
+	})
+	out := list[:0]
+	for _, a := range list {
+		if n := len(out); n > 0 && out[n-1].Slot == a.Slot && within(a.Path, out[n-1].Path) {
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
 // GobEncode encodes f compactly: facts are encoded for every function of
-// every dependency that writes, so their size is the tool's cost.
+// every dependency that writes, so their size is part of the tool's cost.
 func (f *Fact) GobEncode() ([]byte, error) {
-	b := binary.AppendUvarint(nil, uint64(f.Status))
-	b = binary.AppendUvarint(b, uint64(f.Body))
-	b = binary.AppendUvarint(b, uint64(f.Result))
-	b = binary.AppendUvarint(b, uint64(f.Stores))
-	return append(b, strings.Join(f.Names, ",")...), nil
+	var b []byte
+	str := func(s string) {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		b = append(b, s...)
+	}
+	for _, list := range [][]Access{f.Status, f.Body, f.LaterStatus, f.LaterBody, f.Result} {
+		b = binary.AppendUvarint(b, uint64(len(list)))
+		for _, a := range list {
+			b = binary.AppendUvarint(b, uint64(a.Slot))
+			str(a.Path)
+		}
+	}
+	b = binary.AppendUvarint(b, uint64(len(f.Stores)))
+	for _, s := range f.Stores {
+		b = binary.AppendUvarint(b, uint64(s.Slot))
+		str(s.Path)
+		str(s.Field)
+	}
+	b = binary.AppendUvarint(b, uint64(len(f.Names)))
+	for _, n := range f.Names {
+		str(n)
+	}
+	return b, nil
 }
 
 // GobDecode decodes what GobEncode encoded.
 func (f *Fact) GobDecode(b []byte) error {
-	var fields [4]uint64
-	for i := range fields {
+	bad := false
+	num := func() int {
 		v, n := binary.Uvarint(b)
-		if n <= 0 {
-			return errors.New("handlerflow: malformed fact")
+		if n <= 0 || v > uint64(len(b)) && v > 1<<20 {
+			bad = true
+			return 0
 		}
-		fields[i], b = v, b[n:]
+		b = b[n:]
+		return int(v)
 	}
-	f.Status, f.Body, f.Result, f.Stores = Slots(fields[0]), Slots(fields[1]), Slots(fields[2]), Slots(fields[3])
-	f.Names = nil
-	if len(b) > 0 {
-		f.Names = strings.Split(string(b), ",")
+	str := func() string {
+		n := num()
+		if bad || n > len(b) {
+			bad = true
+			return ""
+		}
+		s := string(b[:n])
+		b = b[n:]
+		return s
+	}
+	*f = Fact{}
+	for _, list := range []*[]Access{&f.Status, &f.Body, &f.LaterStatus, &f.LaterBody, &f.Result} {
+		for n := num(); n > 0 && !bad; n-- {
+			*list = append(*list, Access{num(), str()})
+		}
+	}
+	for n := num(); n > 0 && !bad; n-- {
+		slot, path := num(), str()
+		f.Stores = append(f.Stores, Store{Access{slot, path}, str()})
+	}
+	for n := num(); n > 0 && !bad; n-- {
+		f.Names = append(f.Names, str())
+	}
+	if bad || len(b) != 0 {
+		return errors.New("handlerflow: malformed fact")
 	}
 	return nil
+}
+
+// minimalStores sorts list and drops duplicates.
+func minimalStores(list []Store) []Store {
+	slices.SortFunc(list, func(a, b Store) int {
+		if a.Slot != b.Slot {
+			return a.Slot - b.Slot
+		}
+		if c := strings.Compare(a.Path, b.Path); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Field, b.Field)
+	})
+	return slices.Compact(list)
 }

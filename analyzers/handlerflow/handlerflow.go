@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/types"
 	"reflect"
+	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
@@ -116,14 +117,20 @@ type Finding struct {
 	Status, Body bool
 	// Writer is the argument or receiver that carries the writer.
 	Writer ast.Expr
+	// Later is set when the call makes a function that writes when it is
+	// called (a closure it returns or stores), rather than writing itself.
+	Later bool
 	// Request is the *http.Request parameter of the innermost enclosing
 	// function that has one, or nil.
 	Request *types.Var
 	// File is the file of Node.
 	File *ast.File
 
-	unit    *unit
-	writers sources // the handler's writers the call writes to
+	unit        *unit
+	writers     sources // the handler's writer params the call writes to
+	writerName  string
+	requestName string // the request's field in a struct holding the writer
+	methodValue bool   // the call calls a method value taken from the writer
 }
 
 func run(pass *analysis.Pass) (any, error) {
@@ -159,14 +166,43 @@ func run(pass *analysis.Pass) (any, error) {
 		}
 	}
 
+	// A function of this package reports the writes made on its own
+	// writers where it makes them, so its callers do not report them again.
+	e.reporting = map[*types.Func][]bool{}
+	for _, u := range units {
+		if u.fn == nil || !reports(pass, u) {
+			continue
+		}
+		own := make([]bool, u.nslots)
+		for i, p := range u.params[:u.nslots] {
+			own[i] = p.writer || p.holder != nil
+		}
+		e.reporting[u.fn] = own
+	}
+
 	allowed := func(k sink) bool { return allows.allowed(pass.Fset, k.node.Pos(), k.funcs) }
 	sinks := make([][]sink, len(units))
 	// The functions of a package call one another in any order: grow
-	// their summaries until none changes. Summaries only gain slots, so
-	// this ends.
+	// their summaries until none changes, solving again only the units
+	// that use a function whose summary changed. Summaries only gain
+	// parts, so this ends.
+	users := map[*types.Func][]int{}
+	for i, u := range units {
+		for fn := range u.uses {
+			users[fn] = append(users[fn], i)
+		}
+	}
+	dirty := make([]bool, len(units))
+	for i := range dirty {
+		dirty[i] = true
+	}
 	for changed := true; changed; {
 		changed = false
 		for i, u := range units {
+			if !dirty[i] {
+				continue
+			}
+			dirty[i] = false
 			u.solve(e)
 			sinks[i] = u.sinks(e)
 			if u.fn == nil {
@@ -174,15 +210,15 @@ func run(pass *analysis.Pass) (any, error) {
 			}
 			f := u.summary(e, sinks[i], allowed)
 			old := e.local[u.fn]
-			if old == nil {
-				old = &Fact{}
+			if old != nil {
+				f = merge(old, f)
 			}
-			if !f.equal(old) {
-				f.Status |= old.Status
-				f.Body |= old.Body
-				f.Result |= old.Result
+			if old == nil || !f.equal(old) {
 				e.local[u.fn] = f
-				changed = true
+				for _, j := range users[u.fn] {
+					dirty[j] = true
+					changed = true
+				}
 			}
 		}
 	}
@@ -193,18 +229,19 @@ func run(pass *analysis.Pass) (any, error) {
 	}
 
 	res := &Result{info: pass.TypesInfo}
+	seen := map[ast.Node]bool{}
 	for i, u := range units {
-		if u.writers == 0 || ast.IsGenerated(u.file) ||
-			strings.HasSuffix(pass.Fset.File(u.file.Pos()).Name(), "_test.go") ||
-			Wrapped(pass.Pkg.Path(), u.fn) {
+		if !reports(pass, u) {
 			continue
 		}
 		n := len(res.Findings)
 		for _, k := range sinks[i] {
-			if (k.status|k.body)&u.writers == 0 || allowed(k) {
+			status, body := u.answering(k.reportStatus), u.answering(k.reportBody)
+			if status.empty() && body.empty() || seen[k.node] || allowed(k) {
 				continue
 			}
-			res.Findings = append(res.Findings, u.finding(e, k))
+			seen[k.node] = true
+			res.Findings = append(res.Findings, u.finding(e, k, status, body))
 		}
 		if len(res.Findings) > n {
 			u.collectEvents(e)
@@ -213,22 +250,59 @@ func run(pass *analysis.Pass) (any, error) {
 	return res, nil
 }
 
-// finding describes sink k of a handler.
-func (u *unit) finding(e *engine, k sink) Finding {
+// reports reports whether the raw writes of u are reported: not those of
+// generated files, tests, or handlers named by -wrapped.
+func reports(pass *analysis.Pass, u *unit) bool {
+	return !ast.IsGenerated(u.file) &&
+		!strings.HasSuffix(pass.Fset.File(u.file.Pos()).Name(), "_test.go") &&
+		!Wrapped(pass.Pkg.Path(), u.fn)
+}
+
+// merge returns the union of two facts of one function.
+func merge(f, g *Fact) *Fact {
+	return &Fact{
+		Status: minimal(append(slices.Clone(f.Status), g.Status...)),
+		Body:   minimal(append(slices.Clone(f.Body), g.Body...)),
+		Result: minimal(append(slices.Clone(f.Result), g.Result...)),
+
+		LaterStatus: minimal(append(slices.Clone(f.LaterStatus), g.LaterStatus...)),
+		LaterBody:   minimal(append(slices.Clone(f.LaterBody), g.LaterBody...)),
+		Stores:      minimalStores(append(slices.Clone(f.Stores), g.Stores...)),
+		Names:       g.Names,
+	}
+}
+
+// finding describes sink k of a handler, which sets a status on the
+// writers status and writes a body to the writers body.
+func (u *unit) finding(e *engine, k sink, status, body sources) Finding {
 	info := e.pass.TypesInfo
+	writers := status.or(body)
 	f := Finding{
 		Node:   k.node,
 		Callee: k.callee,
-		Status: k.status&u.writers != 0,
-		Body:   k.body&u.writers != 0,
+		Status: !status.empty(),
+		Body:   !body.empty(),
+		Later:  !k.now,
 		File:   u.file,
 
 		unit:    u,
-		writers: (k.status | k.body) & u.writers,
+		writers: u.writerParams(writers),
 	}
-	for _, arg := range k.written {
-		if u.eval(e, arg.expr)&u.writers != 0 {
-			f.Writer = arg.expr
+	first := -1
+	writers.each(func(i int) {
+		if first < 0 {
+			first = i
+		}
+	})
+	src := u.srcs[first]
+	f.writerName = u.params[src.param].name
+	if field, _ := elements(src.path); !u.params[src.param].writer {
+		f.writerName += field
+	}
+	for _, a := range k.written {
+		if !intersect(u.answering(a.val.all()), writers).empty() {
+			f.Writer = a.expr
+			f.methodValue = a.expr == k.node.Fun
 			break
 		}
 	}
@@ -250,12 +324,19 @@ func (u *unit) finding(e *engine, k sink) Finding {
 			}
 		}
 	}
+	if f.Request == nil && !u.params[src.param].writer {
+		// A struct holding the writer may hold the request too
+		// (gin.Context's Request).
+		f.requestName = requestField(u.params[src.param], u.fn, src.param)
+	}
 	return f
 }
 
 // CalleeName names what the finding calls the way its code reads:
-// "w.WriteHeader" for a method of the writer's interface, "http.Error" for a
-// function, "(*json.Encoder).Encode" for a concrete method.
+// "w.WriteHeader" for a method of the writer's interface called on the
+// writer's variable or field, or through a method value taken from it,
+// "http.Error" for a function, "(*json.Encoder).Encode" for a concrete
+// method, "(http.ResponseWriter).Write" for a writer reached otherwise.
 func (f Finding) CalleeName() string {
 	sig := f.Callee.Type().(*types.Signature)
 	if sig.Recv() == nil {
@@ -264,17 +345,76 @@ func (f Finding) CalleeName() string {
 		}
 		return f.Callee.Pkg().Name() + "." + f.Callee.Name()
 	}
-	if abstract(f.Callee) && f.Writer != nil {
-		return types.ExprString(f.Writer) + "." + f.Callee.Name()
+	if abstract(f.Callee) {
+		switch {
+		case f.methodValue:
+			return f.writerName + "." + f.Callee.Name()
+		case f.Writer != nil && isChain(f.Writer):
+			return types.ExprString(f.Writer) + "." + f.Callee.Name()
+		}
 	}
 	recv := types.TypeString(sig.Recv().Type(), (*types.Package).Name)
 	return "(" + recv + ")." + f.Callee.Name()
 }
 
-// WriterName is the writer's expression as written, or "the ResponseWriter".
-func (f Finding) WriterName() string {
-	if f.Writer == nil {
-		return "the ResponseWriter"
+// isChain reports whether x is a variable or a chain of fields, like
+// p.w.
+func isChain(x ast.Expr) bool {
+	for {
+		switch e := ast.Unparen(x).(type) {
+		case *ast.Ident:
+			return true
+		case *ast.SelectorExpr:
+			x = e.X
+		default:
+			return false
+		}
 	}
-	return types.ExprString(f.Writer)
+}
+
+// WriterName names the handler's writer that the finding writes to: its
+// parameter, such as "w", or for a struct that holds the writer, the
+// field, such as "rs.w".
+func (f Finding) WriterName() string { return f.writerName }
+
+// RequestName names the handler's *http.Request parameter, or "r" when it
+// has none.
+func (f Finding) RequestName() string {
+	switch {
+	case f.Request != nil:
+		return f.Request.Name()
+	case f.requestName != "":
+		return f.requestName
+	}
+	return "r"
+}
+
+// requestField returns p.Field for the first *http.Request field of the
+// struct that the parameter p of fn (slot i) holds, or "".
+func requestField(p param, fn *types.Func, i int) string {
+	if fn == nil {
+		return ""
+	}
+	sig := fn.Type().(*types.Signature)
+	var v *types.Var
+	switch {
+	case sig.Recv() != nil && i == 0:
+		v = sig.Recv()
+	case sig.Recv() != nil:
+		v = sig.Params().At(i - 1)
+	default:
+		v = sig.Params().At(i)
+	}
+	t := v.Type()
+	if ptr, ok := t.Underlying().(*types.Pointer); ok {
+		t = ptr.Elem()
+	}
+	if st, ok := t.Underlying().(*types.Struct); ok {
+		for f := range st.Fields() {
+			if IsRequest(f.Type()) {
+				return p.name + "." + f.Name()
+			}
+		}
+	}
+	return ""
 }

@@ -23,7 +23,13 @@
 //
 // Which functions set a status is computed from their code by the
 // handlerflow analyzer, across packages. A call that sets the status and
-// writes a body, like http.Error, is reported here only, not by rawwrite.
+// writes a body, like http.Error, is reported here for its status and by
+// rawwrite for its body. A status is reported once, where it is written:
+// in a helper of the same package that takes the writer, or in a method of
+// a struct that holds it, not again at each call; a call into another
+// package is reported where it is made. The message names the handler's
+// own writer (w, or rs.w for a field of a struct holding it) and its advice
+// uses the handler's own variable names.
 //
 // A suggested fix never changes what the handler answers: it writes the
 // envelope that the Envelope wrapper makes of the same answer (CONTRACT W1),
@@ -35,4 +41,10 @@
 // json.NewEncoder(w).Encode(v) becomes envelope.Success(w, r, v). An error
 // status followed by a JSON body gets no fix: the wrapper takes its message
 // from the JSON at run time.
+//
+// It detects what handlerflow follows; what that does not see (statuses set
+// through function values and interface methods other than the writer's
+// own, writers kept in package-level variables or reached through
+// pointers, reflection) it does not report. See handlerflow's
+// documentation.
 package rawstatus

@@ -27,7 +27,12 @@ does one of these to the ResponseWriter it is given. For example
 
 should be
 
-	envelope.Fail(w, r, envelope.NotFound("NotFound", "no such user"))`
+	envelope.Fail(w, r, envelope.NotFound("NotFound", "no such user"))
+
+A status is reported once, where it is written (in a helper of the same
+package, not again at its calls). Statuses set through function values,
+interface methods other than the writer's own, package-level variables and
+pointers are not seen.`
 
 // Analyzer reports raw HTTP statuses in request handlers.
 var Analyzer = &analysis.Analyzer{
@@ -47,28 +52,40 @@ func run(pass *analysis.Pass) (any, error) {
 		pass.Report(analysis.Diagnostic{
 			Pos:            f.Node.Pos(),
 			End:            f.Node.End(),
-			Message:        fmt.Sprintf("%s sets the HTTP status of %s; %s", f.CalleeName(), f.WriterName(), advice(f.Callee)),
+			Message:        fmt.Sprintf("%s %s the HTTP status of %s; %s", f.CalleeName(), verb(f, "sets"), f.WriterName(), advice(f)),
 			SuggestedFixes: fix(pass, flow, f),
 		})
 	}
 	return nil, nil
 }
 
-// advice says which envelope call replaces callee.
-func advice(callee *types.Func) string {
-	if callee.Pkg() != nil && callee.Pkg().Path() == "net/http" {
+// verb says what the finding's call does: "sets", or, for a call that
+// makes a function which writes when it is called, "makes a function that
+// sets".
+func verb(f handlerflow.Finding, v string) string {
+	if f.Later {
+		return "makes a function that " + v
+	}
+	return v
+}
+
+// advice says which envelope call replaces the finding's, in the
+// handler's own names.
+func advice(f handlerflow.Finding) string {
+	w, r := f.WriterName(), f.RequestName()
+	if callee := f.Callee; callee.Pkg() != nil && callee.Pkg().Path() == "net/http" {
 		switch callee.Name() {
 		case "Error":
-			return "answer with envelope.Fail(w, r, envelope.NewError(code, message))"
+			return fmt.Sprintf("answer with envelope.Fail(%s, %s, envelope.NewError(code, message))", w, r)
 		case "NotFound":
-			return "answer with envelope.Fail(w, r, envelope.NotFound(code, message))"
+			return fmt.Sprintf("answer with envelope.Fail(%s, %s, envelope.NotFound(code, message))", w, r)
 		case "Redirect":
-			return "answer with envelope.Success(w, r, data) carrying the new location"
+			return fmt.Sprintf("answer with envelope.Success(%s, %s, data) carrying the new location", w, r)
 		case "ServeContent", "ServeFile", "ServeFileFS":
-			return "answer with envelope.Success(w, r, data) carrying the content or its URL"
+			return fmt.Sprintf("answer with envelope.Success(%s, %s, data) carrying the content or its URL", w, r)
 		}
 	}
-	return "answer with envelope.Success(w, r, data) or envelope.Fail(w, r, err), which always send 200"
+	return fmt.Sprintf("answer with envelope.Success(%s, %s, data) or envelope.Fail(%s, %s, err), which always send 200", w, r, w, r)
 }
 
 // fix offers to replace an answer whose status and body are known

@@ -25,9 +25,19 @@
 //
 // Which functions write is computed from their code by the handlerflow
 // analyzer, across packages: json.NewEncoder(w) is known to return a value
-// carrying w, and Encode to write to it. Calls that also set a status are
-// left to rawstatus. A statement json.NewEncoder(w).Encode(v) in a handler
+// carrying w, and Encode to write to it. rawwrite reports every body
+// written, whether or not rawstatus runs, so a call that also sets a status,
+// like http.Error, is reported by both, each for its own part. A call that
+// hands the writer to a function literal which writes when it is called
+// later (a closure returned or stored) is reported as making a function that
+// writes. A statement json.NewEncoder(w).Encode(v) in a handler
 // that has its *http.Request gets a suggested fix to envelope.Success(w, r,
 // v) when it is the handler's whole answer (see handlerflow's Result.Sole):
 // after a status set on any path before it, the answer is not a success.
+//
+// It detects what handlerflow follows; what that does not see (writes
+// through function values and interface methods other than the writer's
+// own, writers kept in package-level variables or reached through
+// pointers, reflection) it does not report. See handlerflow's
+// documentation.
 package rawwrite

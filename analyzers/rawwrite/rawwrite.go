@@ -23,7 +23,12 @@ For example
 
 should be
 
-	envelope.Success(w, r, users)`
+	envelope.Success(w, r, users)
+
+Calls that also set a status, like http.Error, are reported here for their
+body and by rawstatus for their status. Writes through function values,
+interface methods other than the writer's own, package-level variables and
+pointers are not seen.`
 
 // Analyzer reports raw body writes in request handlers.
 var Analyzer = &analysis.Analyzer{
@@ -37,14 +42,19 @@ var Analyzer = &analysis.Analyzer{
 func run(pass *analysis.Pass) (any, error) {
 	flow := pass.ResultOf[handlerflow.Analyzer].(*handlerflow.Result)
 	for _, f := range flow.Findings {
-		if !f.Body || f.Status {
+		if !f.Body {
 			continue
+		}
+		w, r := f.WriterName(), f.RequestName()
+		verb := "writes"
+		if f.Later {
+			verb = "makes a function that writes"
 		}
 		pass.Report(analysis.Diagnostic{
 			Pos: f.Node.Pos(),
 			End: f.Node.End(),
-			Message: fmt.Sprintf("%s writes the body of %s around the envelope; answer with envelope.Success(w, r, data) or envelope.Fail(w, r, err)",
-				f.CalleeName(), f.WriterName()),
+			Message: fmt.Sprintf("%s %s the body of %s around the envelope; answer with envelope.Success(%s, %s, data) or envelope.Fail(%s, %s, err)",
+				f.CalleeName(), verb, w, w, r, w, r),
 			SuggestedFixes: fix(pass, flow, f),
 		})
 	}

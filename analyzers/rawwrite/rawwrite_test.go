@@ -13,5 +13,5 @@ import (
 // internal/stdstub).
 func TestRawWrite(t *testing.T) {
 	stdstub.RunWithSuggestedFixes(t, rawwrite.Analyzer,
-		"rawwrite/calls", "rawwrite/flow", "rawwrite/wrappers", "rawwrite/helpers", "rawwrite/fix")
+		"rawwrite/calls", "rawwrite/flow", "rawwrite/wrappers", "rawwrite/helpers", "rawwrite/fix", "rawwrite/exact")
 }

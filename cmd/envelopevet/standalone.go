@@ -236,11 +236,19 @@ func (found findings) printJSON(w io.Writer) {
 	fmt.Fprintf(w, "%s\n", out)
 }
 
-// withoutFixes returns the findings that have no suggested fix.
+// withoutFixes returns the findings that no suggested fix removes: those
+// with no fix of their own and no fix for another finding at the same call
+// (rawwrite's finding on http.Error goes with rawstatus's fix).
 func (found findings) withoutFixes() findings {
+	fixed := map[string]bool{}
+	for _, f := range found {
+		if len(f.Fixes) > 0 {
+			fixed[f.Posn] = true
+		}
+	}
 	var rest findings
 	for _, f := range found {
-		if len(f.Fixes) == 0 {
+		if !fixed[f.Posn] {
 			rest = append(rest, f)
 		}
 	}

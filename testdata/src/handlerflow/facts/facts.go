@@ -86,3 +86,8 @@ func typeSwitch(w any) { // want typeSwitch:"body:w"
 		x.WriteString("x")
 	}
 }
+
+// A closure returned writes later, when it is called.
+func encoderFor(w io.Writer) func(string) { // want encoderFor:"later-body:w"
+	return func(s string) { w.Write([]byte(s)) }
+}

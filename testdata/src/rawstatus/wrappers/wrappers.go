@@ -37,7 +37,7 @@ func wrap(w http.ResponseWriter) http.ResponseWriter {
 // Writing through the wrapper is writing to the client.
 func throughWrapper(w http.ResponseWriter, r *http.Request) {
 	rec := &recorder{ResponseWriter: w}
-	rec.WriteHeader(500)          // want `\(\*wrappers.recorder\).WriteHeader sets the HTTP status of rec`
+	rec.WriteHeader(500)          // want `\(\*wrappers.recorder\).WriteHeader sets the HTTP status of w;`
 	rec.Unwrap().WriteHeader(500) // want `sets the HTTP status`
 	wrap(w).WriteHeader(500)      // want `sets the HTTP status`
 }

@@ -34,15 +34,15 @@ func fprint(w http.ResponseWriter, r *http.Request) {
 func copies(w http.ResponseWriter, r *http.Request) {
 	io.Copy(w, r.Body)                         // want `io.Copy writes the body of w`
 	io.CopyN(w, strings.NewReader("abc"), 2)   // want `io.CopyN writes`
-	w.(io.ReaderFrom).ReadFrom(r.Body)         // want `w.\(io.ReaderFrom\).ReadFrom writes`
+	w.(io.ReaderFrom).ReadFrom(r.Body)         // want `\(io.ReaderFrom\).ReadFrom writes the body of w`
 	io.CopyBuffer(w, r.Body, make([]byte, 10)) // want `io.CopyBuffer`
 }
 
 func encoder(w http.ResponseWriter, r *http.Request) {
-	json.NewEncoder(w).Encode(map[string]int{"a": 1}) // want `\(\*json.Encoder\).Encode writes the body of json.NewEncoder\(w\)`
+	json.NewEncoder(w).Encode(map[string]int{"a": 1}) // want `\(\*json.Encoder\).Encode writes the body of w`
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", " ")
-	enc.Encode(1) // want `\(\*json.Encoder\).Encode writes the body of enc`
+	enc.Encode(1) // want `\(\*json.Encoder\).Encode writes the body of w`
 }
 
 func templates(w http.ResponseWriter, r *http.Request) {

@@ -18,7 +18,7 @@ func list(w http.ResponseWriter, r *http.Request) {
 // The error path returns before the body is written.
 func guarded(w http.ResponseWriter, req *http.Request) {
 	if req.Method != "POST" {
-		http.Error(w, "post only", http.StatusMethodNotAllowed)
+		http.Error(w, "post only", http.StatusMethodNotAllowed) // want `http.Error writes the body of w`
 		return
 	}
 	json.NewEncoder(w).Encode(map[string]int{"a": 1}) // want `writes the body`

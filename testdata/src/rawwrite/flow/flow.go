@@ -18,7 +18,7 @@ func assigned(w http.ResponseWriter, r *http.Request) {
 	var sink io.Writer = w
 	sink.Write(nil) // want `sink.Write`
 	o := out{w: w}
-	o.print("x") // want `\(flow.out\).print writes the body of o`
+	o.print("x") // want `\(flow.out\).print writes the body of w`
 }
 
 func closures(w http.ResponseWriter, r *http.Request) {
@@ -27,7 +27,7 @@ func closures(w http.ResponseWriter, r *http.Request) {
 	}
 	say("x")
 	func(dst io.Writer) {
-		io.WriteString(dst, "x") // want `io.WriteString writes the body of dst`
+		io.WriteString(dst, "x") // want `io.WriteString writes the body of w`
 	}(w)
 }
 

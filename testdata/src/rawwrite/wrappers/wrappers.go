@@ -34,6 +34,6 @@ func middleware(next http.Handler) http.Handler {
 
 func throughWrapper(w http.ResponseWriter, r *http.Request) {
 	c := &counting{ResponseWriter: w}
-	c.Write(nil)                // want `\(\*wrappers.counting\).Write writes the body of c`
+	c.Write(nil)                // want `\(\*wrappers.counting\).Write writes the body of w`
 	c.ResponseWriter.Write(nil) // want `c.ResponseWriter.Write`
 }
