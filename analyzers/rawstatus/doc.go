@@ -40,7 +40,9 @@
 // w.WriteHeader with a 2xx code directly followed by
 // json.NewEncoder(w).Encode(v) becomes envelope.Success(w, r, v). An error
 // status followed by a JSON body gets no fix: the wrapper takes its message
-// from the JSON at run time.
+// from the JSON at run time. Nor does the handler of a health, readiness or
+// liveness probe or of metrics, recognised by the words of its names or
+// route: its client reads the status, which an envelope would make 200.
 //
 // It detects what handlerflow follows; what that does not see (statuses set
 // through function values and interface methods other than the writer's

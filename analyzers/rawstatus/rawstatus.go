@@ -97,7 +97,7 @@ func advice(f handlerflow.Finding) string {
 // with a 2xx one). The handler must have its request.
 func fix(pass *analysis.Pass, flow *handlerflow.Result, f handlerflow.Finding) []analysis.SuggestedFix {
 	call, ok := f.Node.(*ast.CallExpr)
-	if !ok || f.Request == nil {
+	if !ok || f.Request == nil || envelopefix.Monitoring(f.File, call.Pos()) {
 		return nil
 	}
 	stmt, list, i := envelopefix.Statement(f.File, call)

@@ -16,7 +16,7 @@ import (
 // internal/stdstub).
 func TestRawStatus(t *testing.T) {
 	stdstub.RunWithSuggestedFixes(t, rawstatus.Analyzer,
-		"rawstatus/calls", "rawstatus/flow", "rawstatus/types", "rawstatus/wrappers", "rawstatus/helpers", "rawstatus/suppress", "rawstatus/generated", "rawstatus/fix", "rawstatus/imports", "rawstatus/exact")
+		"rawstatus/calls", "rawstatus/flow", "rawstatus/types", "rawstatus/wrappers", "rawstatus/helpers", "rawstatus/suppress", "rawstatus/generated", "rawstatus/fix", "rawstatus/imports", "rawstatus/exact", "rawstatus/monitoring")
 }
 
 // TestWrapped checks that the handlers named by handlerflow's -wrapped flag

@@ -34,6 +34,8 @@
 // that has its *http.Request gets a suggested fix to envelope.Success(w, r,
 // v) when it is the handler's whole answer (see handlerflow's Result.Sole):
 // after a status set on any path before it, the answer is not a success.
+// A monitoring endpoint's handler (health, readiness, liveness, metrics)
+// gets no fix: its client reads its own format.
 //
 // It detects what handlerflow follows; what that does not see (writes
 // through function values and interface methods other than the writer's

@@ -67,7 +67,7 @@ func run(pass *analysis.Pass) (any, error) {
 // no status set, as a success with v as its data (CONTRACT W1).
 func fix(pass *analysis.Pass, flow *handlerflow.Result, f handlerflow.Finding) []analysis.SuggestedFix {
 	call, ok := f.Node.(*ast.CallExpr)
-	if !ok || f.Request == nil {
+	if !ok || f.Request == nil || envelopefix.Monitoring(f.File, call.Pos()) {
 		return nil
 	}
 	w, v, ok := envelopefix.Encoded(pass, call)

@@ -45,8 +45,8 @@ import (
 )
 
 var analyzers = []*analysis.Analyzer{
-	withoutMonitoringFixes(rawstatus.Analyzer),
-	withoutMonitoringFixes(rawwrite.Analyzer),
+	rawstatus.Analyzer,
+	rawwrite.Analyzer,
 	postonly.Analyzer,
 	errcodes.Analyzer,
 	handlerflow.Analyzer,
