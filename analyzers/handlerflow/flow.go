@@ -126,8 +126,8 @@ type engine struct {
 	local    map[*types.Func]*Fact
 	imported map[*types.Func]*Fact
 	// reporting maps the functions of this package whose writes on their
-	// own writers are reported where they are made to those slots.
-	reporting map[*types.Func][]bool
+	// own writers are reported where they are made to their slots.
+	reporting map[*types.Func][]param
 }
 
 func (e *engine) lookup(fn *types.Func) *Fact {
@@ -152,10 +152,15 @@ func (e *engine) lookup(fn *types.Func) *Fact {
 }
 
 // reportsItself reports whether fn, a function of this package, reports
-// the writes it makes on the writer in slot where it makes them.
-func (e *engine) reportsItself(fn *types.Func, slot int) bool {
-	own := e.reporting[fn]
-	return slot < len(own) && own[slot]
+// the writes it makes on part path of the value in slot where it makes
+// them: on a writer, or on a writer field of a struct holding one.
+func (e *engine) reportsItself(fn *types.Func, slot int, path string) bool {
+	params := e.reporting[fn]
+	if slot >= len(params) {
+		return false
+	}
+	first, _ := elements(path)
+	return params[slot].writer || params[slot].holder[strings.TrimPrefix(first, ".")]
 }
 
 // newUnit prepares root for analysis, or returns nil when no parameter
@@ -905,25 +910,30 @@ func (u *unit) sinks(e *engine) []sink {
 			k := sink{site: st, callee: c.fn}
 			for _, a := range c.actuals {
 				ef := u.effect(e, c.fn, a.slot)
-				written := func(paths []string) sources {
-					var out sources
+				// written returns what the parts paths of the actual get,
+				// and the share of it the callee does not report itself.
+				written := func(paths []string) (all, reported sources) {
 					for _, p := range paths {
-						out = out.or(u.written(a.val, p))
+						w := u.written(a.val, p)
+						all = all.or(w)
+						if !e.reportsItself(c.fn, a.slot, p) {
+							reported = reported.or(w)
+						}
 					}
-					return out
+					return all, reported
 				}
-				s, b := written(ef.status), written(ef.body)
-				ls, lb := written(ef.laterStatus), written(ef.laterBody)
+				s, rs := written(ef.status)
+				b, rb := written(ef.body)
+				ls, rls := written(ef.laterStatus)
+				lb, rlb := written(ef.laterBody)
 				if s.empty() && b.empty() && ls.empty() && lb.empty() {
 					continue
 				}
 				k.status, k.body = k.status.or(s), k.body.or(b)
 				k.laterStatus, k.laterBody = k.laterStatus.or(ls), k.laterBody.or(lb)
-				if !e.reportsItself(c.fn, a.slot) {
-					k.reportStatus = k.reportStatus.or(s).or(ls)
-					k.reportBody = k.reportBody.or(b).or(lb)
-					k.now = k.now || !u.answering(s.or(b)).empty()
-				}
+				k.reportStatus = k.reportStatus.or(rs).or(rls)
+				k.reportBody = k.reportBody.or(rb).or(rlb)
+				k.now = k.now || !u.answering(rs.or(rb)).empty()
 				k.written = append(k.written, a)
 			}
 			if !k.status.empty() || !k.body.empty() || !k.laterStatus.empty() || !k.laterBody.empty() {

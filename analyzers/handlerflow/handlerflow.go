@@ -168,16 +168,11 @@ func run(pass *analysis.Pass) (any, error) {
 
 	// A function of this package reports the writes made on its own
 	// writers where it makes them, so its callers do not report them again.
-	e.reporting = map[*types.Func][]bool{}
+	e.reporting = map[*types.Func][]param{}
 	for _, u := range units {
-		if u.fn == nil || !reports(pass, u) {
-			continue
+		if u.fn != nil && reports(pass, u) {
+			e.reporting[u.fn] = u.params[:u.nslots]
 		}
-		own := make([]bool, u.nslots)
-		for i, p := range u.params[:u.nslots] {
-			own[i] = p.writer || p.holder != nil
-		}
-		e.reporting[u.fn] = own
 	}
 
 	allowed := func(k sink) bool { return allows.allowed(pass.Fset, k.node.Pos(), k.funcs) }

@@ -69,3 +69,18 @@ func later(w http.ResponseWriter, r *http.Request) {
 	enc := encoderFor(w) // want `exact.encoderFor makes a function that writes the body of w around`
 	enc("x")
 }
+
+// A struct that holds a writer reports the writes on its writer fields
+// itself; one on another field, which a caller filled with its own writer,
+// is reported at the call.
+type logged struct {
+	w   http.ResponseWriter
+	log io.Writer
+}
+
+func (l logged) note(s string) { io.WriteString(l.log, s) }
+
+func logToClient(w http.ResponseWriter, r *http.Request) {
+	l := logged{w: w, log: w}
+	l.note("x") // want `\(exact.logged\).note writes the body of w around`
+}
