@@ -17,9 +17,9 @@ type Access struct {
 	Path string
 }
 
-// A Store says that a method stores part of one of its slots in a field of
-// its receiver: Access is what is stored, Field the receiver's path where
-// it goes ("" when the receiver as a whole is updated).
+// A Store says where part of one of a function's slots goes: Access is
+// the part, Field the path where it goes in the receiver (Stores) or in
+// the result (Result); "" is the receiver or the result as a whole.
 type Store struct {
 	Access
 	Field string
@@ -31,7 +31,7 @@ type Store struct {
 type Fact struct {
 	Status []Access // parts whose writer gets a status
 	Body   []Access // parts whose writer gets a body
-	Result []Access // parts that the results carry (json.NewEncoder's w)
+	Result []Store  // parts that the results carry, and where (json.NewEncoder's w, in its field w)
 	// LaterStatus and LaterBody are the parts whose writer gets a status
 	// or a body from a function literal that the function returns or
 	// stores, when that is called (expfmt.NewEncoder's w).
@@ -44,16 +44,19 @@ type Fact struct {
 func (*Fact) AFact() {}
 
 // String lists the parts by name, for example "status:w body:b.w
-// stores.conns:w".
+// returns.w:w stores.conns:w".
 func (f *Fact) String() string {
 	var out []string
 	for _, k := range []struct {
 		label string
 		list  []Access
-	}{{"status", f.Status}, {"body", f.Body}, {"later-status", f.LaterStatus}, {"later-body", f.LaterBody}, {"returns", f.Result}} {
+	}{{"status", f.Status}, {"body", f.Body}, {"later-status", f.LaterStatus}, {"later-body", f.LaterBody}} {
 		for _, a := range k.list {
 			out = append(out, k.label+":"+f.name(a))
 		}
+	}
+	for _, r := range f.Result {
+		out = append(out, "returns"+r.Field+":"+f.name(r.Access))
 	}
 	for _, s := range f.Stores {
 		out = append(out, "stores"+s.Field+":"+f.name(s.Access))
@@ -124,18 +127,20 @@ func (f *Fact) GobEncode() ([]byte, error) {
 		b = binary.AppendUvarint(b, uint64(len(s)))
 		b = append(b, s...)
 	}
-	for _, list := range [][]Access{f.Status, f.Body, f.LaterStatus, f.LaterBody, f.Result} {
+	for _, list := range [][]Access{f.Status, f.Body, f.LaterStatus, f.LaterBody} {
 		b = binary.AppendUvarint(b, uint64(len(list)))
 		for _, a := range list {
 			b = binary.AppendUvarint(b, uint64(a.Slot))
 			str(a.Path)
 		}
 	}
-	b = binary.AppendUvarint(b, uint64(len(f.Stores)))
-	for _, s := range f.Stores {
-		b = binary.AppendUvarint(b, uint64(s.Slot))
-		str(s.Path)
-		str(s.Field)
+	for _, list := range [][]Store{f.Result, f.Stores} {
+		b = binary.AppendUvarint(b, uint64(len(list)))
+		for _, s := range list {
+			b = binary.AppendUvarint(b, uint64(s.Slot))
+			str(s.Path)
+			str(s.Field)
+		}
 	}
 	b = binary.AppendUvarint(b, uint64(len(f.Names)))
 	for _, n := range f.Names {
@@ -167,14 +172,16 @@ func (f *Fact) GobDecode(b []byte) error {
 		return s
 	}
 	*f = Fact{}
-	for _, list := range []*[]Access{&f.Status, &f.Body, &f.LaterStatus, &f.LaterBody, &f.Result} {
+	for _, list := range []*[]Access{&f.Status, &f.Body, &f.LaterStatus, &f.LaterBody} {
 		for n := num(); n > 0 && !bad; n-- {
 			*list = append(*list, Access{num(), str()})
 		}
 	}
-	for n := num(); n > 0 && !bad; n-- {
-		slot, path := num(), str()
-		f.Stores = append(f.Stores, Store{Access{slot, path}, str()})
+	for _, list := range []*[]Store{&f.Result, &f.Stores} {
+		for n := num(); n > 0 && !bad; n-- {
+			slot, path := num(), str()
+			*list = append(*list, Store{Access{slot, path}, str()})
+		}
 	}
 	for n := num(); n > 0 && !bad; n-- {
 		f.Names = append(f.Names, str())

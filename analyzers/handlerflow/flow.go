@@ -797,7 +797,7 @@ func (u *unit) callResult(e *engine, x *ast.CallExpr) value {
 		for _, r := range fact.Result {
 			for _, a := range c.actuals {
 				if a.slot == r.Slot {
-					v = union(v, u.at(a.val, r.Path))
+					v = union(v, u.at(a.val, r.Path).under(r.Field))
 				}
 			}
 		}
@@ -1016,7 +1016,9 @@ func (u *unit) summary(e *engine, sinks []sink, allowed func(sink) bool) *Fact {
 	// holds w.Write does not carry w.
 	for _, pt := range res {
 		if !strings.Contains(pt.path, "()") {
-			f.Result = append(f.Result, slots(pt.srcs)...)
+			for _, a := range slots(pt.srcs) {
+				f.Result = append(f.Result, Store{a, pt.path})
+			}
 		}
 	}
 	if recv := u.fn.Type().(*types.Signature).Recv(); recv != nil {
@@ -1031,7 +1033,7 @@ func (u *unit) summary(e *engine, sinks []sink, allowed func(sink) bool) *Fact {
 			}
 		}
 	}
-	f.Status, f.Body, f.Result = minimal(f.Status), minimal(f.Body), minimal(f.Result)
+	f.Status, f.Body, f.Result = minimal(f.Status), minimal(f.Body), minimalStores(f.Result)
 	f.LaterStatus, f.LaterBody = minimal(f.LaterStatus), minimal(f.LaterBody)
 	f.Stores = minimalStores(f.Stores)
 	return f

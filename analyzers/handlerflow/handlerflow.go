@@ -258,7 +258,7 @@ func merge(f, g *Fact) *Fact {
 	return &Fact{
 		Status: minimal(append(slices.Clone(f.Status), g.Status...)),
 		Body:   minimal(append(slices.Clone(f.Body), g.Body...)),
-		Result: minimal(append(slices.Clone(f.Result), g.Result...)),
+		Result: minimalStores(append(slices.Clone(f.Result), g.Result...)),
 
 		LaterStatus: minimal(append(slices.Clone(f.LaterStatus), g.LaterStatus...)),
 		LaterBody:   minimal(append(slices.Clone(f.LaterBody), g.LaterBody...)),

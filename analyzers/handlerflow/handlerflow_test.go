@@ -11,5 +11,5 @@ import (
 // the real one with ENVELOPEVET_STDLIB=1 (see internal/stdstub).
 func TestFacts(t *testing.T) {
 	stdstub.Run(t, handlerflow.Analyzer,
-		"render", "helpers/inner", "helpers/outer", "handlerflow/facts", "handlerflow/allow")
+		"render", "helpers/inner", "helpers/outer", "handlerflow/facts", "handlerflow/allow", "reply", "logsink")
 }

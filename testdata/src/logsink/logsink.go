@@ -6,6 +6,6 @@ import "io"
 
 type Logger struct{ out io.Writer }
 
-func New(out io.Writer) *Logger { return &Logger{out: out} } // want New:"returns:out"
+func New(out io.Writer) *Logger { return &Logger{out: out} } // want New:"returns.out:out"
 
 func (l *Logger) Info(msg string) { l.out.Write([]byte(msg)) } // want Info:"body:l.out"

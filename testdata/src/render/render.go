@@ -22,7 +22,7 @@ func Problem(w http.ResponseWriter, code int, msg string) { // want Problem:"sta
 }
 
 // Writer wraps a writer and returns it: no write happens.
-func Wrap(w io.Writer) *Writer { // want Wrap:"returns:w"
+func Wrap(w io.Writer) *Writer { // want Wrap:"returns.out:w"
 	return &Writer{out: w}
 }
 

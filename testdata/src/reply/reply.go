@@ -10,7 +10,7 @@ type Builder struct {
 	body string
 }
 
-func New(w http.ResponseWriter, r *http.Request) *Builder { return &Builder{w: w} } // want New:"returns:w"
+func New(w http.ResponseWriter, r *http.Request) *Builder { return &Builder{w: w} } // want New:"returns.w:w"
 
 func (b *Builder) WithStatus(code int) *Builder { b.code = code; return b } // want WithStatus:"returns:b"
 

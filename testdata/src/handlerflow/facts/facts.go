@@ -57,7 +57,7 @@ func boundLiteral(w io.Writer) { // want boundLiteral:"body:w"
 // Wrapping only: the result carries the writer, nothing is written.
 type wrapper struct{ http.ResponseWriter }
 
-func wrap(w http.ResponseWriter) http.ResponseWriter { // want wrap:"returns:w"
+func wrap(w http.ResponseWriter) http.ResponseWriter { // want wrap:"returns.ResponseWriter:w"
 	return &wrapper{ResponseWriter: w}
 }
 

@@ -11,7 +11,7 @@ func Reject(rw http.ResponseWriter) { // want Reject:"status:rw body:rw"
 	inner.Fail(rw, "rejected")
 }
 
-func Responder(w http.ResponseWriter) inner.Responder { // want Responder:"returns:w"
+func Responder(w http.ResponseWriter) inner.Responder { // want Responder:"returns.W:w"
 	return inner.Responder{W: w}
 }
 
