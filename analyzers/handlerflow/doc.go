@@ -12,7 +12,9 @@
 // Inside one function, a value is followed part by part: a struct's fields
 // are told apart (in p := pair{w: w, log: os.Stderr}, p.log is not the
 // writer), down to three fields deep, past which a part stands for
-// everything in it. A local variable assigned more than once as a whole is
+// everything in it; a value with more than 16 parts merges them into their
+// first fields. Facts tell apart the fields of a parameter one level deep
+// (body:l.out, returns.w:w, stores.conns:w). A local variable assigned more than once as a whole is
 // followed in the order of the code, on the function's control-flow graph
 // (after out = w; out = os.Stderr, out is not the writer); other variables,
 // and the fields, elements and channels they hold, are followed
