@@ -56,11 +56,11 @@ func (u *unit) answers(e *engine, call *ast.CallExpr) sources {
 	if tv, ok := info.Types[call.Fun]; ok && (tv.IsType() || tv.IsBuiltin()) {
 		return sources{}
 	}
-	fn := callee(info, call)
-	var args []argument
-	if fn != nil {
-		args = arguments(info, call, fn)
-	} else {
+	// The callee and arguments that collect found; none for a function
+	// value, as for a literal's call.
+	sc := u.static[call]
+	fn, args := sc.fn, sc.args
+	if fn == nil {
 		// A function value: its code is unknown.
 		for i, a := range call.Args {
 			args = append(args, argument{a, i})

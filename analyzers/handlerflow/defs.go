@@ -30,8 +30,10 @@ func newDefinitions(info *types.Info, u *unit) *definitions {
 	// Order matters only for a variable assigned more than once, as a
 	// whole, with values that may hold a writer.
 	count := map[types.Object]int{}
-	for _, f := range u.flows {
-		if f.path == "" && mayCarry(f.dst.Type()) && plain(f.at, f.dst, info) {
+	whole := make([]bool, len(u.flows)) // per flow: it assigns its variable as a whole
+	for i, f := range u.flows {
+		whole[i] = f.path == "" && plain(f.at, f.dst, info)
+		if whole[i] && mayCarry(f.dst.Type()) {
 			count[f.dst]++
 		}
 	}
@@ -46,7 +48,7 @@ func newDefinitions(info *types.Info, u *unit) *definitions {
 	n := 0
 	for i, f := range u.flows {
 		d.flows[i] = -1
-		if !tracked[f.dst] || f.path != "" || !plain(f.at, f.dst, info) {
+		if !tracked[f.dst] || !whole[i] {
 			continue
 		}
 		if d.def[f.at] == nil {
@@ -187,25 +189,6 @@ func (d *definitions) reach(info *types.Info, tracked map[types.Object]bool, g *
 			cur = apply(cur, n)
 		}
 	}
-}
-
-func minus(s, t sources) sources {
-	out := sources{lo: s.lo &^ t.lo}
-	for i, w := range s.hi {
-		if i < len(t.hi) {
-			w &^= t.hi[i]
-		}
-		out.hi = append(out.hi, w)
-	}
-	return out
-}
-
-func intersect(s, t sources) sources {
-	out := sources{lo: s.lo & t.lo}
-	for i := range min(len(s.hi), len(t.hi)) {
-		out.hi = append(out.hi, s.hi[i]&t.hi[i])
-	}
-	return out
 }
 
 // reset forgets the values of the definitions, for a new solve.

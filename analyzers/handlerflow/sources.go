@@ -46,14 +46,6 @@ func (s sources) empty() bool {
 	return true
 }
 
-func (s sources) has(i int) bool {
-	if i < 64 {
-		return s.lo&(1<<uint(i)) != 0
-	}
-	j := (i - 64) / 64
-	return j < len(s.hi) && s.hi[j]&(1<<uint((i-64)%64)) != 0
-}
-
 // or returns the union of s and t. It never changes the words of either,
 // so sets can be shared.
 func (s sources) or(t sources) sources {
@@ -99,4 +91,25 @@ func (s sources) each(f func(i int)) {
 			f(64 + 64*j + bits.TrailingZeros64(w))
 		}
 	}
+}
+
+// minus returns the sources of s that are not in t.
+func minus(s, t sources) sources {
+	out := sources{lo: s.lo &^ t.lo}
+	for i, w := range s.hi {
+		if i < len(t.hi) {
+			w &^= t.hi[i]
+		}
+		out.hi = append(out.hi, w)
+	}
+	return out
+}
+
+// intersect returns the sources in both s and t.
+func intersect(s, t sources) sources {
+	out := sources{lo: s.lo & t.lo}
+	for i := range min(len(s.hi), len(t.hi)) {
+		out.hi = append(out.hi, s.hi[i]&t.hi[i])
+	}
+	return out
 }
